@@ -28,6 +28,7 @@ export interface ApiDeps {
 const ROUTES: Record<string, { endpoint: Endpoint; methods: string[]; allow: string }> = {
   '/api/v2/broadcasts.json': { endpoint: 'broadcasts', methods: ['GET', 'HEAD', 'POST'], allow: 'GET, POST, HEAD, OPTIONS' },
   '/api/v2/messages.json': { endpoint: 'messages', methods: ['GET', 'HEAD'], allow: 'GET, HEAD, OPTIONS' },
+  '/api/v2/workspace.json': { endpoint: 'workspace', methods: ['GET', 'HEAD'], allow: 'GET, HEAD, OPTIONS' },
 };
 
 const serverError = (): Reply => ({
@@ -117,6 +118,19 @@ export function processApi(deps: ApiDeps, req: ApiRequest): ApiResult {
   }
   if (req.method === 'POST') return result(postBroadcast(deps, ws, req));
 
+  if (route.endpoint === 'workspace') {
+    return result(
+      jsonReply(200, {
+        uuid: ws.uuid,
+        name: ws.name,
+        country: ws.country ?? null,
+        languages: [o.primaryLanguage],
+        timezone: 'UTC',
+        date_style: 'day_first',
+        anon: ws.anonymous,
+      }),
+    );
+  }
   const params = req.url.searchParams;
   if (route.endpoint === 'broadcasts') {
     const outcome = listBroadcasts(ws, deps.store, o.mode, params, o.pageSize);

@@ -21,12 +21,12 @@ export const RATE_PRESETS: Record<ApiLine, ThrottleRates> = {
   upstream: { v2: 3600, 'v2.messages': 3600 },
 };
 
-export type Endpoint = 'broadcasts' | 'messages';
+export type Endpoint = 'broadcasts' | 'messages' | 'workspace';
 
 /** Throttle scope of each endpoint: upstream removed `v2.broadcasts`, so broadcasts count against `v2`. */
 export const SCOPE_OF: Record<ApiLine, Record<Endpoint, ThrottleScope>> = {
-  rp9: { broadcasts: 'v2.broadcasts', messages: 'v2.messages' },
-  upstream: { broadcasts: 'v2', messages: 'v2.messages' },
+  rp9: { broadcasts: 'v2.broadcasts', messages: 'v2.messages', workspace: 'v2' },
+  upstream: { broadcasts: 'v2', messages: 'v2.messages', workspace: 'v2' },
 };
 
 const SCOPES: readonly ThrottleScope[] = ['v2', 'v2.broadcasts', 'v2.messages'];

@@ -17,6 +17,8 @@ export interface ContactRow {
 
 export interface WorkspaceState {
   id: number;
+  /** The workspace uuid, as GET workspace.json gives it. */
+  uuid: string;
   name: string;
   tokens: string[];
   country: string | undefined;

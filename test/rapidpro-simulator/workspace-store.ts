@@ -37,6 +37,7 @@ function newData(): WorkspaceData {
 function newWorkspace(id: number, o: WorkspaceOptions): WorkspaceState {
   const ws: WorkspaceState = {
     id,
+    uuid: uuid4(),
     name: '',
     tokens: [],
     country: undefined,

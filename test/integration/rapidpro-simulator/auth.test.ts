@@ -81,6 +81,21 @@ describe('rapidpro-simulator: routing and authentication', () => {
     expect((await h.api('/api/v2/broadcasts.json', { token: 'alpha-2' })).json).to.deep.equal({ next: null, previous: null, results: [] });
   });
 
+  it('answers GET workspace.json with the workspace of the token (same uuid for every token of one workspace), in the v2 scope', async () => {
+    const a = await h.api('/api/v2/workspace.json', { token: 'sim-token' });
+    const a2 = await h.api('/api/v2/workspace.json', { token: 'alpha-2' });
+    const b = await h.api('/api/v2/workspace.json', { token: 'beta-token' });
+    expect(a.status).to.equal(200);
+    const body = a.json as { uuid: string; name: string; languages: string[]; anon: boolean };
+    expect(Object.keys(body)).to.deep.equal(['uuid', 'name', 'country', 'languages', 'timezone', 'date_style', 'anon']);
+    expect(body.uuid).to.match(/^[0-9a-f-]{36}$/);
+    expect((a2.json as { uuid: string }).uuid).to.equal(body.uuid);
+    expect((b.json as { uuid: string }).uuid).to.not.equal(body.uuid);
+    expect((await h.api('/api/v2/workspace.json', { token: 'bad' })).status).to.equal(403);
+    h.sim.configure({ throttle: { rates: { v2: 1 } } });
+    expect((await h.api('/api/v2/workspace.json', { token: 'beta-token' })).status).to.equal(429);
+  });
+
   it('treats a token removed by configure as unknown (switching accounts)', async () => {
     h.sim.configure({ workspaces: [{ token: 'beta-token', name: 'Beta' }] });
     const res = await h.api(MESSAGES, { token: 'sim-token' });

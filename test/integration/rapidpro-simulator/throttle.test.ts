@@ -96,8 +96,8 @@ describe('rapidpro-simulator: throttling', () => {
   it('uses the reference presets and scopes for both lines', () => {
     expect(RATE_PRESETS.rp9).to.deep.equal({ v2: 2500, 'v2.broadcasts': 36000, 'v2.messages': 2500 });
     expect(RATE_PRESETS.upstream).to.deep.equal({ v2: 3600, 'v2.messages': 3600 });
-    expect(SCOPE_OF.rp9).to.deep.equal({ broadcasts: 'v2.broadcasts', messages: 'v2.messages' });
-    expect(SCOPE_OF.upstream).to.deep.equal({ broadcasts: 'v2', messages: 'v2.messages' });
+    expect(SCOPE_OF.rp9).to.deep.equal({ broadcasts: 'v2.broadcasts', messages: 'v2.messages', workspace: 'v2' });
+    expect(SCOPE_OF.upstream).to.deep.equal({ broadcasts: 'v2', messages: 'v2.messages', workspace: 'v2' });
     const rp9 = resolveOptions(defaultOptions(), {});
     const up = resolveOptions(defaultOptions(), { mode: 'upstream' });
     expect(rateFor(rp9, SCOPE_OF.rp9.broadcasts, {})).to.equal(36000);
