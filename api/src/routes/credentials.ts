@@ -1,0 +1,49 @@
+/**
+ * PUT /api/v1/credentials/:key — stores a secret, encrypted, in the vault (CONTRACT §3.2).
+ * Admins only. The body is the secret as raw text, whatever the Content-Type (curl's default
+ * form type included). Secrets can never be read back over HTTP.
+ */
+import express, { Request, Response, Router } from 'express';
+import type { RequestHandler } from 'express';
+import type { Vault } from '../../../shared-libs/credentials/src';
+import type { Logger } from '../../../shared-libs/logger/src';
+import { HttpError, methodNotAllowed } from '../middleware/errors';
+
+export const CREDENTIAL_BODY_LIMIT_BYTES = 64 * 1024;
+const MAX_KEY_LENGTH = 200;
+
+export interface CredentialsRouteDeps {
+  vault: Vault;
+  logger: Logger;
+  requireAdmin: RequestHandler;
+}
+
+export function credentialsRoutes(deps: CredentialsRouteDeps): Router {
+  const router = Router();
+
+  const put = async (req: Request, res: Response): Promise<void> => {
+    const key = String(req.params.key ?? '');
+    if (!key) {
+      throw new HttpError(400, 'Missing required param "key"');
+    }
+    if (key.length > MAX_KEY_LENGTH || /[\u0000-\u001f\u007f]/.test(key)) {
+      throw new HttpError(400, `The key must be at most ${MAX_KEY_LENGTH} printable characters`);
+    }
+    const secret = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+    if (!secret) {
+      throw new HttpError(400, 'Missing required request body');
+    }
+    await deps.vault.set(key, secret);
+    deps.logger.info(`Stored credential "${key}"`);
+    res.json({ ok: true });
+  };
+
+  router.put('/api/v1/credentials', deps.requireAdmin, () => {
+    throw new HttpError(400, 'Missing required param "key"');
+  });
+  router
+    .route('/api/v1/credentials/:key')
+    .put(deps.requireAdmin, express.raw({ type: () => true, limit: CREDENTIAL_BODY_LIMIT_BYTES }), put)
+    .all(methodNotAllowed(['PUT']));
+  return router;
+}

@@ -1,0 +1,2 @@
+export * from './vault';
+export { deriveKey, encrypt, decrypt, CredentialDecryptError } from './cipher';

@@ -1,0 +1,5 @@
+export * from './states';
+export * from './types';
+export * from './task-state';
+export * from './incoming';
+export * from './outgoing';

@@ -1,0 +1,24 @@
+/** Captures what a logger writes, so tests can read it (and scan it for secrets). */
+import { PassThrough } from 'node:stream';
+
+export interface LogCapture {
+  stream: PassThrough;
+  text(): string;
+  lines(): string[];
+}
+
+/** Every capture made in this test run, for the final scan for leaked secrets. */
+export const allCaptures: LogCapture[] = [];
+
+export function captureLogs(): LogCapture {
+  const stream = new PassThrough();
+  const chunks: string[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+  const capture: LogCapture = {
+    stream,
+    text: () => chunks.join(''),
+    lines: () => chunks.join('').split('\n').filter(Boolean),
+  };
+  allCaptures.push(capture);
+  return capture;
+}
