@@ -112,7 +112,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll('SIGTERM'));
   process.on('SIGINT', () => void stopAll('SIGINT'));
 
-  const names: PartName[] = env.couchUrl ? ['api'] : ['couch', 'api'];
+  const names: PartName[] = env.couchUrl ? ['api', 'sentinel'] : ['couch', 'api', 'sentinel'];
   if (env.couchUrl) {
     logger.info('COUCH_URL is set: using that CouchDB');
   } else {
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     }
   }
   // The API and the sentinel each wait for CouchDB on their own; neither waits for the other.
-  const results = await Promise.allSettled([start('api')]);
+  const results = await Promise.allSettled([start('api'), start('sentinel')]);
   for (const result of results) {
     if (result.status === 'rejected') {
       logger.error(describeError(result.reason));

@@ -14,6 +14,10 @@ export function captureLogs(): LogCapture {
   const stream = new PassThrough();
   const chunks: string[] = [];
   stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+  if (process.env.TEST_LOGS) {
+    // Debugging aid: TEST_LOGS=1 npm test shows what the code under test logs.
+    stream.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+  }
   const capture: LogCapture = {
     stream,
     text: () => chunks.join(''),

@@ -25,6 +25,7 @@ const rapidproSchema = Joi.object({
   requests_per_hour: Joi.number().integer().min(1).max(1000000),
   poll_interval_seconds: Joi.number().greater(0).max(86400),
   tracking_max_age_hours: Joi.number().greater(0).max(24 * 365),
+  request_timeout_seconds: Joi.number().greater(0).max(300),
 }).unknown(true);
 
 const smsSchema = Joi.object({

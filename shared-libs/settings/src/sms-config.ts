@@ -14,6 +14,8 @@ export interface RapidProConfig {
   pollIntervalMs: number;
   /** Messages without a final status after this long are no longer followed. @defaultValue 48 h */
   trackingMaxAgeMs: number;
+  /** Time allowed for one call to RapidPro. @defaultValue 30000 */
+  requestTimeoutMs: number;
 }
 
 export interface SmsConfig {
@@ -26,6 +28,7 @@ export const DEFAULTS = {
   requestsPerHour: 2500,
   pollIntervalSeconds: 60,
   trackingMaxAgeHours: 48,
+  requestTimeoutSeconds: 30,
 } as const;
 
 export type SmsConfigResult = { ok: true; config: SmsConfig } | { ok: false; problems: string[] };
@@ -47,6 +50,7 @@ export function readSmsConfig(settings: AppSettings): SmsConfigResult {
         requestsPerHour: rp.requests_per_hour ?? DEFAULTS.requestsPerHour,
         pollIntervalMs: (rp.poll_interval_seconds ?? DEFAULTS.pollIntervalSeconds) * 1000,
         trackingMaxAgeMs: (rp.tracking_max_age_hours ?? DEFAULTS.trackingMaxAgeHours) * 3600 * 1000,
+        requestTimeoutMs: (rp.request_timeout_seconds ?? DEFAULTS.requestTimeoutSeconds) * 1000,
       },
     },
   };

@@ -4,6 +4,7 @@ export interface RapidProSettings {
   requests_per_hour?: number;
   poll_interval_seconds?: number;
   tracking_max_age_hours?: number;
+  request_timeout_seconds?: number;
   [key: string]: unknown;
 }
 

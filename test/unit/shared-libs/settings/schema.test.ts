@@ -58,7 +58,7 @@ describe('readSmsConfig', () => {
       ok: true,
       config: {
         outgoingService: 'medic-gateway',
-        rapidpro: { url: undefined, requestsPerHour: 2500, pollIntervalMs: 60000, trackingMaxAgeMs: 48 * 3600 * 1000 },
+        rapidpro: { url: undefined, requestsPerHour: 2500, pollIntervalMs: 60000, trackingMaxAgeMs: 48 * 3600 * 1000, requestTimeoutMs: 30000 },
       },
     });
   });

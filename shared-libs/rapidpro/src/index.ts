@@ -1,0 +1,4 @@
+export * from './client';
+export * from './failures';
+export * from './responses';
+export * from './statuses';
