@@ -10,7 +10,7 @@ import type { MessageDoc, Task } from '../../shared-libs/messages/src';
 import { findTask } from '../../shared-libs/messages/src';
 import { createRapidProClient } from '../../shared-libs/rapidpro/src';
 import { createSettingsStore, RapidProSettings, SettingsStore } from '../../shared-libs/settings/src';
-import { realClock } from '../../sentinel/src/clock';
+import { Clock, realClock } from '../../sentinel/src/clock';
 import { createSentinel, Sentinel, SentinelOptions } from '../../sentinel/src/worker';
 import { createRapidProSimulator, RapidProSimulator, SimulatorOptions } from '../rapidpro-simulator';
 import { eventually } from './http';
@@ -50,6 +50,10 @@ export interface HarnessOptions {
   options?: Partial<SentinelOptions>;
   /** Start the sentinel right away (default true). */
   start?: boolean;
+  /** The sentinel's clock (a scaled one lets a test live through simulated hours). */
+  clock?: Clock;
+  /** The host the sentinels say they run on; this machine's name lets them take over from a dead local process at once. */
+  host?: string;
 }
 
 export async function startSentinelHarness(options: HarnessOptions = {}): Promise<SentinelHarness> {
@@ -78,9 +82,9 @@ export async function startSentinelHarness(options: HarnessOptions = {}): Promis
       vault,
       settings,
       rapidpro: createRapidProClient({ userAgent: 'cht-rapidpro-gateway/test' }),
-      clock: realClock,
+      clock: options.clock ?? realClock,
       logger: db.logger,
-      identity: { id: `${os.hostname()}:${pid}:${crypto.randomBytes(3).toString('hex')}`, host: `test-host-${crypto.randomBytes(3).toString('hex')}`, pid },
+      identity: { id: `${os.hostname()}:${pid}:${crypto.randomBytes(3).toString('hex')}`, host: options.host ?? `test-host-${crypto.randomBytes(3).toString('hex')}`, pid },
       options: { ...FAST_OPTIONS, ...options.options, ...extra },
     });
   };

@@ -1,0 +1,83 @@
+/**
+ * The hourly request budget, lived through on a clock 360 times faster than real time (an hour in
+ * ten seconds), so that windows really slide. Only the clock is changed: the sentinel's own code
+ * counts, waits and persists its budget as it does in production.
+ */
+import { expect } from 'chai';
+import { createScaledClock } from '../../../sentinel/src/clock';
+import { eventually } from '../../helpers/http';
+import { SentinelHarness, startSentinelHarness } from '../../helpers/sentinel';
+import type { RequestLogEntry } from '../../rapidpro-simulator';
+
+const SCALE = 360;
+const HOUR_MS = 3600 * 1000;
+const REAL_HOUR_MS = HOUR_MS / SCALE;
+const LIMIT = 20;
+
+/** The most calls RapidPro saw in any window of `windowMs` (real time). */
+function busiestWindow(log: RequestLogEntry[], windowMs: number): number {
+  const times = log.map((r) => r.realTimeMs).sort((a, b) => a - b);
+  let most = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end++) {
+    while (times[end] - times[start] >= windowMs) {
+      start++;
+    }
+    most = Math.max(most, end - start + 1);
+  }
+  return most;
+}
+
+describe('sentinel: the hourly request budget', function () {
+  this.timeout(90000);
+  let h: SentinelHarness;
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('never makes more than requests_per_hour calls in any sliding hour, sends first, also across a restart', async () => {
+    const clock = createScaledClock({ scale: SCALE });
+    const minute = 60 * 1000;
+    h = await startSentinelHarness({
+      clock,
+      rapidpro: { requests_per_hour: LIMIT, poll_interval_seconds: 60 },
+      // Timings in simulated time: renewing the lease every simulated second would be 360 writes a second.
+      options: { leaseTtlMs: 20 * minute, leaseRenewMs: minute, heartbeatMs: minute, idleRecheckMs: minute, sweepIntervalMs: 60 * minute, stopGraceMs: minute },
+      start: false,
+    });
+    const docs = await Promise.all(Array.from({ length: 60 }, (_, i) => h.addPending([{ to: `+2547160000${String(i).padStart(2, '0')}`, text: `budgeted ${i}` }])));
+    const started = clock.now();
+    await h.sentinel.start();
+
+    await eventually(() => (clock.now() - started > 1.1 * HOUR_MS ? true : undefined), 30000, 'a simulated hour to pass');
+    const firstHour = h.sim.requests().filter((r) => r.realTimeMs - h.sim.requests()[0].realTimeMs < REAL_HOUR_MS);
+    expect(firstHour.filter((r) => r.method === 'POST').length, 'sends come before polls').to.be.at.least(LIMIT - 2);
+    await h.sentinel.stop();
+    // A new process starts with the budget already spent in this hour, read back from CouchDB.
+    await h.startAnother();
+    await eventually(() => (clock.now() - started > 2.3 * HOUR_MS ? true : undefined), 30000, 'more simulated time to pass');
+
+    const log = h.sim.requests();
+    // The sentinel counts 10 simulated seconds more than an hour, so the margin below is on RapidPro's side.
+    expect(busiestWindow(log, REAL_HOUR_MS), 'calls in the busiest sliding hour').to.be.at.most(LIMIT);
+    expect(log.length, 'it keeps using the budget as the window slides').to.be.at.least(2 * LIMIT);
+    const delivered = (await Promise.all(docs.map((d) => h.task(d.docId, d.uuids[0])))).filter((t) => t?.state === 'delivered');
+    expect(delivered.length, 'messages got through').to.be.at.least(LIMIT);
+  });
+
+  it('a Retry-After from RapidPro holds for the next sentinel too', async () => {
+    h = await startSentinelHarness({ sim: { throttle: { rates: { 'v2.broadcasts': 1 }, windowMs: 4000 } } });
+    const a = await h.addPending([{ to: '+254712000001', text: 'first of two' }]);
+    const b = await h.addPending([{ to: '+254712000002', text: 'second of two' }]);
+    const throttled = await eventually(() => h.sim.requests().find((r) => r.status === 429));
+    await h.sentinel.stop();
+    await h.startAnother();
+    await h.waitForState(a.docId, a.uuids[0], 'delivered', 20000);
+    await h.waitForState(b.docId, b.uuids[0], 'delivered', 20000);
+    const retryAfterMs = Number((throttled.responseBody as { detail: string }).detail.match(/(\d+) second/)?.[1]) * 1000;
+    const after = h.sim.requests().filter((r) => r.realTimeMs > throttled.realTimeMs);
+    expect(after.length).to.be.at.least(1);
+    expect(Math.min(...after.map((r) => r.realTimeMs)) - throttled.realTimeMs).to.be.at.least(retryAfterMs);
+    expect(h.sim.broadcasts()).to.have.length(2);
+  });
+});
