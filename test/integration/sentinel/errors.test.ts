@@ -175,6 +175,19 @@ describe('sentinel: each class of RapidPro error', function () {
       expect(posts(h)).to.have.length(1);
     });
 
+    it('a message whose send is being settled does not hold up new ones', async () => {
+      h.sim.injectFaults([{ kind: 'hang', phase: 'after', method: 'POST', path: BROADCASTS, times: 1 }]);
+      const stuck = await h.addPending([{ to: '+254712345601', text: 'answer lost' }]);
+      await eventually(() => h.sim.requests().find((r) => r.fault?.kind === 'hang'));
+      const fresh = await h.addPending([{ to: '+254712345602', text: 'written later' }]);
+      await h.waitForState(fresh.docId, fresh.uuids[0], 'delivered', 20000);
+      const settled = h.sim.requests().some((r) => r.method === 'GET' && r.path === BROADCASTS);
+      expect(settled, 'the new message went before the lost answer was settled').to.equal(false);
+      await h.waitForState(stuck.docId, stuck.uuids[0], 'delivered', 20000);
+      expect(posts(h)).to.have.length(2);
+      expect(h.sim.broadcasts()).to.have.length(2);
+    });
+
     it('RapidPro not listening: no tight loop, and it sends once it is back', async () => {
       const url = h.sim.url;
       await h.setRapidPro({ url: 'http://127.0.0.1:9' });
