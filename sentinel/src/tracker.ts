@@ -13,6 +13,7 @@
 import type { CouchDb } from '../../shared-libs/couch/src';
 import { SENTINEL_DDOC } from '../../shared-libs/couch/src';
 import type { Logger } from '../../shared-libs/logger/src';
+import { isFinal } from '../../shared-libs/messages/src';
 import type { MessageInfo, PageRequest, RapidProClient, RapidProFailure } from '../../shared-libs/rapidpro/src';
 import { mapMessageStatus } from '../../shared-libs/rapidpro/src';
 import type { Budget } from './budget';
@@ -182,6 +183,7 @@ export function createTracker(deps: TrackerDeps): Tracker {
       }
 
       const changes: TaskChange[] = [];
+      let finished = 0;
       for (const { tracked, status } of updates.values()) {
         const mapping = mapMessageStatus(status);
         if (!mapping) {
@@ -190,6 +192,9 @@ export function createTracker(deps: TrackerDeps): Tracker {
             logger.warn(`RapidPro reported a message status this service does not know ("${status}"); the message keeps its state`);
           }
           continue;
+        }
+        if (isFinal(mapping.state)) {
+          finished++;
         }
         changes.push({
           docId: tracked.docId,
@@ -206,6 +211,8 @@ export function createTracker(deps: TrackerDeps): Tracker {
       if (changes.length) {
         await deps.writer.write(changes);
       }
+      // What is still followed after this cycle (for /health): not the ones that just finished.
+      report.followed = live.length - finished;
       if (failure === 'stopped') {
         return { kind: 'stopped' };
       }

@@ -13,6 +13,7 @@ import type { RapidProClient, RapidProFailure } from '../../shared-libs/rapidpro
 import type { SentinelStatusBody } from '../../shared-libs/sentinel-status/src';
 import { writeSentinelStatus } from '../../shared-libs/sentinel-status/src';
 import type { SettingsStore } from '../../shared-libs/settings/src';
+import { SETTINGS_DOC_ID } from '../../shared-libs/settings/src';
 import { createAttemptLog } from './attempts';
 import { BudgetOptions, createBudget } from './budget';
 import { followChanges } from './changes-feed';
@@ -84,6 +85,7 @@ export function createSentinel(deps: SentinelDeps): Sentinel {
   const stopper = new AbortController();
   const signal = stopper.signal;
   const sendWaker = createWaker(clock);
+  const heartbeatWaker = createWaker(clock);
   const pollWaker = createWaker(clock);
 
   const lease = createLease({ couch, clock, logger, identity: deps.identity, ttlMs: opts.leaseTtlMs });
@@ -113,7 +115,9 @@ export function createSentinel(deps: SentinelDeps): Sentinel {
   const setIdle = (reason: string | undefined) => {
     if (reason !== idleReason) {
       idleReason = reason;
-      if (reason) {
+      if (reason && /^sms\.outgoing_service is /.test(reason)) {
+        logger.info(`Not sending: ${reason}`);
+      } else if (reason) {
         logger.warn(`Not sending: ${reason}`);
       } else {
         logger.info('Sending through RapidPro is on');
@@ -193,6 +197,7 @@ export function createSentinel(deps: SentinelDeps): Sentinel {
           active = true;
           sweepRequested = true;
           events.emit('active', true);
+          heartbeatWaker.wake();
           sendWaker.wake();
           pollWaker.wake();
         } else if (!held && active) {
@@ -327,7 +332,7 @@ export function createSentinel(deps: SentinelDeps): Sentinel {
           // /health will show the heartbeat ageing; the loops log the outage themselves.
         }
       }
-      await clock.sleep(opts.heartbeatMs, signal);
+      await heartbeatWaker.wait(opts.heartbeatMs, signal);
     }
   }
 
@@ -377,6 +382,11 @@ export function createSentinel(deps: SentinelDeps): Sentinel {
           signal,
           longPollMs: opts.longPollMs,
           onChanges: (docs: MessageDoc[], deleted: string[]) => {
+            if (docs.some((doc) => doc._id === SETTINGS_DOC_ID)) {
+              // Act on new settings now rather than when the cached copy expires.
+              deps.settings.invalidate();
+              pollWaker.wake();
+            }
             deleted.forEach((id) => outbox.forgetDoc(id));
             const now = clock.now();
             docs.forEach((doc) => outbox.offer(doc, now));

@@ -40,6 +40,8 @@ export interface SentinelHarness {
   /** Writes a CHT-style document with one pending task per message; returns its id. */
   addPending(messages: Array<{ to: string; text: string; uuid?: string }>, options?: { docId?: string; state?: string; scheduled?: boolean }): Promise<{ docId: string; uuids: string[] }>;
   task(docId: string, uuid: string): Promise<Task | undefined>;
+  /** Every task of these documents, reading each document once. */
+  tasks(docIds: string[]): Promise<Task[]>;
   waitForState(docId: string, uuid: string, state: string | ((task: Task) => boolean), timeoutMs?: number): Promise<Task>;
   close(): Promise<void>;
 }
@@ -132,6 +134,10 @@ export async function startSentinelHarness(options: HarnessOptions = {}): Promis
     async task(docId, uuid) {
       const doc = await mainDb.get<MessageDoc>(docId);
       return doc ? findTask(doc, uuid) : undefined;
+    },
+    async tasks(docIds) {
+      const docs = await Promise.all(docIds.map((id) => mainDb.get<MessageDoc>(id)));
+      return docs.flatMap((doc) => [...(doc?.tasks ?? []), ...(doc?.scheduled_tasks ?? [])]);
     },
     waitForState(docId, uuid, state, timeoutMs = 10000) {
       const ok = typeof state === 'string' ? (t: Task) => t.state === state : state;

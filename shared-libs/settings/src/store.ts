@@ -18,6 +18,8 @@ export interface SettingsStore {
   get(): Promise<AppSettings>;
   /** Merges (or with replace, replaces) and saves; refuses invalid results with InvalidSettingsError. */
   update(input: AppSettings, options: { replace: boolean }): Promise<{ updated: boolean }>;
+  /** Forgets the cached copy: for a reader that has just seen the settings document change. */
+  invalidate(): void;
 }
 
 export interface SettingsStoreOptions {
@@ -60,6 +62,9 @@ export function createSettingsStore(options: SettingsStoreOptions): SettingsStor
         value.catch(() => (cached = undefined));
       }
       return cached.value;
+    },
+    invalidate() {
+      cached = undefined;
     },
     async update(input, { replace }) {
       for (let attempt = 0; ; attempt++) {

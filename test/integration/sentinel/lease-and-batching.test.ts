@@ -17,8 +17,8 @@ describe('sentinel: batching and two sentinels on one database', function () {
     const docs = await Promise.all([h.addPending(recipients.slice(0, 90)), h.addPending(recipients.slice(90))]);
     await h.sentinel.start();
     await eventually(async () => {
-      const tasks = await Promise.all(docs.flatMap((d) => d.uuids.map((uuid) => h.task(d.docId, uuid))));
-      return tasks.every((t) => t?.state === 'delivered') || undefined;
+      const tasks = await h.tasks(docs.map((d) => d.docId));
+      return tasks.every((t) => t.state === 'delivered') || undefined;
     }, 30000, 'all 150 to be delivered');
     const sizes = h.sim.broadcasts().map((br) => br.urns.length).sort((a, b) => b - a);
     expect(sizes).to.deep.equal([100, 50]);
