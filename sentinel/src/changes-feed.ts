@@ -34,6 +34,10 @@ export async function followChanges(options: FeedOptions): Promise<void> {
         { feed: 'longpoll', since, include_docs: true, timeout: longPollMs, limit: 500 },
         { timeoutMs: longPollMs + 15000, signal },
       );
+      if (!Array.isArray(res.results) || res.last_seq === undefined) {
+        // A response cut short (the store stopped mid-answer) can parse as something else.
+        throw new Error('CouchDB sent an incomplete changes response');
+      }
       if (failures) {
         logger.info('The changes feed is back');
         failures = 0;

@@ -95,7 +95,7 @@ export function createSender(deps: SenderDeps): Sender {
     return prepared;
   }
 
-  async function writeWithPatience(changes: TaskChange[], what: string): Promise<void> {
+  async function writeWithPatience(changes: TaskChange[], what: string, attempt: AttemptDoc): Promise<void> {
     for (let tries = 0; ; tries++) {
       try {
         await deps.writer.write(changes);
@@ -105,6 +105,9 @@ export function createSender(deps: SenderDeps): Sender {
           logger.warn(`Could not write ${what} yet; retrying (the send is recorded, so nothing is lost)`, { reason: (err as Error).message });
         }
         if (tries >= 8) {
+          // Hand the attempt to the reconciler, which settles it against RapidPro once CouchDB is
+          // back; without this its messages would stay busy until the next restart.
+          await deps.attempts.markUnknown(attempt, `the outcome could not be written to CouchDB (${(err as Error).message})`).catch(() => undefined);
           throw err;
         }
         await clock.sleep(Math.min(30000, 500 * 2 ** tries));
@@ -135,7 +138,7 @@ export function createSender(deps: SenderDeps): Sender {
           requeued: p.entry.requeued,
         }),
     }));
-    await writeWithPatience(changes, 'the accepted messages');
+    await writeWithPatience(changes, 'the accepted messages', attempt);
     await deps.attempts.close(attempt);
     outbox.remove(prepared.map((p) => p.entry.uuid));
   }
@@ -154,7 +157,7 @@ export function createSender(deps: SenderDeps): Sender {
         apply: (task) => recordRefused(task, from, { uuid: p.entry.uuid, urn: p.urn, details: `Failed: RapidPro refused it: ${reason}`, requeued: p.entry.requeued }),
       };
     });
-    await writeWithPatience(changes, 'the refused messages');
+    await writeWithPatience(changes, 'the refused messages', attempt);
     await deps.attempts.close(attempt);
     outbox.remove(failing.map((p) => p.entry.uuid));
     logger.warn(`RapidPro refused ${failing.length} message(s): ${failure.detail}`);
