@@ -6,6 +6,7 @@
 import { ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import { readEnv } from '../config/env';
+import { SERVICE_NODE_FLAGS } from '../config/node-flags';
 import { packageInfo } from '../config/version';
 import { createLogger, describeError, Logger } from '../shared-libs/logger/src';
 
@@ -31,7 +32,8 @@ function startChild(part: Part, logger: Logger, onExit: (code: number | null, si
   return new Promise((resolve, reject) => {
     // Each part in its own process group: a terminal's Ctrl-C reaches only this supervisor, which
     // then stops the parts in order (the store last). A part whose supervisor dies stops itself.
-    const child = fork(SCRIPTS[part.name], [], { stdio: 'inherit', execArgv: ['--enable-source-maps'], detached: true });
+    const execArgv = ['--enable-source-maps', ...(part.name === 'couch' ? [] : SERVICE_NODE_FLAGS)];
+    const child = fork(SCRIPTS[part.name], [], { stdio: 'inherit', execArgv, detached: true });
     part.child = child;
     part.startedAt = Date.now();
     let ready = false;

@@ -14,26 +14,37 @@ const FETCH_CHUNK = 200;
 
 type Key = [string, number | null];
 
-export async function sweepOutbox(db: CouchDb, outbox: Outbox, now: () => number): Promise<{ docs: number; due: number }> {
+const sameKey = (a: Key, b: Key): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Pages by key and a count of rows already seen at that key (`skip`), not by `startkey_docid`:
+ * the embedded store ignores `startkey_docid`, and even CouchDB could not move past one document
+ * with more rows under one key than a page holds. This always progresses, on both.
+ */
+export async function sweepOutbox(db: CouchDb, outbox: Outbox, now: () => number, pageSize = PAGE): Promise<{ docs: number; due: number }> {
   const started = now();
   const docIds = new Set<string>();
   let startkey: Key = ['pending-or-forwarded', null];
-  let startkeyDocid: string | undefined;
+  let seenAtKey = 0;
   for (;;) {
     const res = await db.view<Key, unknown>(CHT_VIEWS_DDOC, 'messages_by_state', {
       startkey,
       endkey: ['pending-or-forwarded', {}],
-      startkey_docid: startkeyDocid,
-      limit: PAGE + 1,
+      skip: seenAtKey,
+      limit: pageSize,
     });
-    const rows = res.rows.slice(0, PAGE);
-    rows.forEach((r) => docIds.add(r.id));
-    if (res.rows.length <= PAGE) {
+    res.rows.forEach((r) => docIds.add(r.id));
+    if (res.rows.length < pageSize) {
       break;
     }
-    const last = res.rows[PAGE];
-    startkey = last.key;
-    startkeyDocid = last.id;
+    const lastKey = res.rows[res.rows.length - 1].key;
+    const atLastKey = res.rows.filter((r) => sameKey(r.key, lastKey)).length;
+    if (sameKey(lastKey, startkey)) {
+      seenAtKey += atLastKey;
+    } else {
+      startkey = lastKey;
+      seenAtKey = atLastKey;
+    }
   }
   const ids = [...docIds];
   for (let i = 0; i < ids.length; i += FETCH_CHUNK) {
