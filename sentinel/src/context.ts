@@ -16,6 +16,8 @@ import { describeFailure } from '../../shared-libs/rapidpro/src';
 import type { AppSettings, RapidProConfig, SettingsStore } from '../../shared-libs/settings/src';
 import { readSmsConfig } from '../../shared-libs/settings/src';
 import type { Budget } from './budget';
+import type { Clock } from './clock';
+import { backoffMs } from './retry-policy';
 
 export interface SendContext {
   endpoint: RapidProEndpoint;
@@ -39,6 +41,7 @@ export interface ContextSourceOptions {
   rapidpro: RapidProClient;
   budget: Budget;
   logger: Logger;
+  clock: Clock;
 }
 
 export interface ContextSource {
@@ -56,6 +59,8 @@ export function configKeyOf(endpoint: RapidProEndpoint): string {
 
 export function createContextSource(options: ContextSourceOptions): ContextSource {
   const accounts = new Map<string, string>();
+  /** Failed workspace lookups per configuration: the next try waits, growing, so a down RapidPro does not drain the budget. */
+  const lookupFailures = new Map<string, { count: number; retryAt: number; reason: string; failure: RapidProFailure }>();
 
   async function account(endpoint: RapidProEndpoint, requestsPerHour: number): Promise<{ ok: true; account: string } | { ok: false; reason: string; failure?: RapidProFailure }> {
     const key = configKeyOf(endpoint);
@@ -63,12 +68,17 @@ export function createContextSource(options: ContextSourceOptions): ContextSourc
     if (known) {
       return { ok: true, account: known };
     }
+    const failed = lookupFailures.get(key);
+    if (failed && options.clock.now() < failed.retryAt) {
+      return { ok: false, reason: failed.reason };
+    }
     const slot = await options.budget.take('send', requestsPerHour, true);
     if (!slot.ok) {
       return { ok: false, reason: 'waiting for the request budget to look up the RapidPro workspace' };
     }
     const res = await options.rapidpro.workspace(endpoint);
     if (res.ok) {
+      lookupFailures.delete(key);
       accounts.set(key, `workspace:${res.value.uuid}`);
       options.logger.info(`The RapidPro token belongs to workspace ${res.value.name ? `"${res.value.name}" ` : ''}(${res.value.uuid})`);
       return { ok: true, account: `workspace:${res.value.uuid}` };
@@ -78,7 +88,10 @@ export function createContextSource(options: ContextSourceOptions): ContextSourc
       accounts.set(key, fallback);
       return { ok: true, account: fallback };
     }
-    return { ok: false, reason: describeFailure(res.failure), failure: res.failure };
+    const count = (failed?.count ?? 0) + 1;
+    const reason = `Cannot look up the RapidPro workspace: ${describeFailure(res.failure)}`;
+    lookupFailures.set(key, { count, retryAt: options.clock.now() + backoffMs(count - 1, 2000, 5 * 60 * 1000), reason, failure: res.failure });
+    return { ok: false, reason, failure: res.failure };
   }
 
   return {

@@ -93,7 +93,7 @@ export function createSentinel(deps: SentinelDeps): Sentinel {
   const attempts = createAttemptLog({ couch, clock });
   const outbox = createOutbox();
   const writer = createStateWriter(db);
-  const context = createContextSource({ settings: deps.settings, vault: deps.vault, rapidpro: deps.rapidpro, budget, logger });
+  const context = createContextSource({ settings: deps.settings, vault: deps.vault, rapidpro: deps.rapidpro, budget, logger, clock });
   const sender = createSender({ db, attempts, writer, rapidpro: deps.rapidpro, budget, lease, outbox, clock, logger, random: deps.random });
   const reconciler = createReconciler({ db, attempts, writer, rapidpro: deps.rapidpro, budget, clock, logger });
   const tracker = createTracker({ db, writer, rapidpro: deps.rapidpro, budget, clock, logger, sendsWaiting: () => outbox.size() > 0 });

@@ -62,6 +62,11 @@ export function errorHandler(logger: Logger) {
       sendError(res, known.status, known.message, known.details);
       return;
     }
+    if (err instanceof CouchError && err.kind === 'conflict') {
+      // Concurrent writes to one document (settings, a credential) kept beating this one, retries included.
+      sendError(res, 409, 'Another request changed the same data at the same time; nothing was saved, try again');
+      return;
+    }
     if (err instanceof CouchError && (err.kind === 'unavailable' || err.kind === 'unauthorized' || err.kind === 'forbidden')) {
       logger.warn('CouchDB could not serve a request', { req: res.locals.requestId, reason: err.message });
       sendError(res, 503, 'The database is not available; try again shortly');

@@ -23,13 +23,18 @@ export interface Redactor {
   redact(text: string): string;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The URL-encoded form of a secret, when it has one (a lone surrogate has none). */
+function urlEncoded(text: string): string | undefined {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
 }
 
 export function createRedactor(): Redactor {
   const secrets = new Set<string>();
-  let exact: RegExp | undefined;
+  let forms: string[] = [];
   return {
     add(secret) {
       if (!secret || secret.length < MIN_SECRET_LENGTH || secrets.has(secret)) {
@@ -37,18 +42,24 @@ export function createRedactor(): Redactor {
       }
       secrets.add(secret);
       // Longest first, so a secret that contains another is masked whole; URL-encoded forms too.
-      const forms = new Set<string>();
+      // Plain string matching, not one regular expression of all secrets: V8 refuses to compile a
+      // pattern longer than about 32K characters, and one long secret then made every log line throw.
+      const all = new Set<string>();
       for (const s of secrets) {
-        forms.add(s);
-        forms.add(encodeURIComponent(s));
+        all.add(s);
+        const encoded = urlEncoded(s);
+        if (encoded) {
+          all.add(encoded);
+        }
       }
-      const sorted = [...forms].sort((a, b) => b.length - a.length).map(escapeRegExp);
-      exact = new RegExp(sorted.join('|'), 'g');
+      forms = [...all].sort((a, b) => b.length - a.length);
     },
     redact(text) {
       let out = text;
-      if (exact) {
-        out = out.replace(exact, MASK);
+      for (const form of forms) {
+        if (out.includes(form)) {
+          out = out.split(form).join(MASK);
+        }
       }
       for (const [pattern, replacement] of PATTERNS) {
         out = out.replace(pattern, replacement);

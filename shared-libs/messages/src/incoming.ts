@@ -31,11 +31,21 @@ export function incomingDocId(gatewayId: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/**
+ * Parses as CHT would; form definitions the parser cannot read (a hand-edited `forms` section)
+ * must not cost the message, so it is then stored as a message without a recognised form.
+ */
+function parseWithSettings(settings: AppSettings, content: string): ReturnType<typeof parseSms> {
+  const options = { forms_only_mode: settings.forms_only_mode, locale: settings.locale };
+  try {
+    return parseSms({ ...options, forms: settings.forms as Parameters<typeof parseSms>[0]['forms'] }, content);
+  } catch {
+    return parseSms(options, content);
+  }
+}
+
 export function buildIncomingRecord(sms: IncomingSms, settings: AppSettings, reportedDate: number): IncomingDataRecord {
-  const parts = parseSms(
-    { forms: settings.forms as Parameters<typeof parseSms>[0]['forms'], forms_only_mode: settings.forms_only_mode, locale: settings.locale },
-    sms.content,
-  );
+  const parts = parseWithSettings(settings, sms.content);
   const normalised = normalizePhoneNumber(settings, sms.from);
   const record: IncomingDataRecord = {
     _id: incomingDocId(sms.id),
