@@ -11,7 +11,7 @@ import { findTask } from '../../shared-libs/messages/src';
 import { createRapidProClient } from '../../shared-libs/rapidpro/src';
 import { createSettingsStore, RapidProSettings, SettingsStore } from '../../shared-libs/settings/src';
 import { Clock, realClock } from '../../sentinel/src/clock';
-import { createSentinel, Sentinel, SentinelOptions } from '../../sentinel/src/worker';
+import { createSentinel, Sentinel, SentinelDeps, SentinelOptions } from '../../sentinel/src/worker';
 import { createRapidProSimulator, RapidProSimulator, SimulatorOptions } from '../rapidpro-simulator';
 import { eventually } from './http';
 import { freshDb, TestDb } from './store';
@@ -54,6 +54,8 @@ export interface HarnessOptions {
   start?: boolean;
   /** The sentinel's clock (a scaled one lets a test live through simulated hours). */
   clock?: Clock;
+  /** Budget options, such as its window. */
+  budget?: SentinelDeps['budget'];
   /** The host the sentinels say they run on; this machine's name lets them take over from a dead local process at once. */
   host?: string;
 }
@@ -85,6 +87,7 @@ export async function startSentinelHarness(options: HarnessOptions = {}): Promis
       settings,
       rapidpro: createRapidProClient({ userAgent: 'cht-rapidpro-gateway/test' }),
       clock: options.clock ?? realClock,
+      budget: options.budget,
       logger: db.logger,
       identity: { id: `${os.hostname()}:${pid}:${crypto.randomBytes(3).toString('hex')}`, host: options.host ?? `test-host-${crypto.randomBytes(3).toString('hex')}`, pid },
       options: { ...FAST_OPTIONS, ...options.options, ...extra },
