@@ -5,12 +5,11 @@
  * text) exactly once, and every task's history adds up.
  */
 import { expect } from 'chai';
-import { BroadcastEvent, createRapidProSimulator, RapidProSimulator } from '../rapidpro-simulator';
+import { RapidProSimulator } from '../rapidpro-simulator';
 import { eventually } from '../helpers/http';
 import {
   atMostEvery,
   checkOutgoing,
-  connect,
   Connection,
   countInState,
   faultsSeed,
@@ -18,9 +17,10 @@ import {
   processSet,
   randomSecret,
   seededRandom,
+  SendingRig,
   ServiceProcess,
+  startSendingRig,
   StoreProcess,
-  writePending,
 } from '../helpers/processes';
 
 const KILLS = 20;
@@ -38,34 +38,11 @@ describe('faults: kill -9 of the sentinel while it sends', function () {
   let messages: PendingMessage[];
   let sentinel: ServiceProcess;
   const takeoverMs: number[] = [];
-  /** Broadcasts RapidPro has created, counted from its events (cheaper to poll than sim.broadcasts()). */
-  let created = 0;
+  let rig: SendingRig;
 
   before(async () => {
-    sim = createRapidProSimulator({
-      workspaces: [{ token: rpToken, name: 'Faults' }],
-      messageCreationDelayMs: 20,
-      progression: [
-        { status: 'wired', afterMs: 30 },
-        { status: 'sent', afterMs: 60 },
-        { status: 'delivered', afterMs: 90 },
-      ],
-    });
-    sim.events.on('broadcast', (e: BroadcastEvent) => {
-      if (e.type === 'created') {
-        created++;
-      }
-    });
-    const simUrl = await sim.listen(0, '127.0.0.1');
-    store = await procs.startStore();
-    conn = await connect(store);
-    await conn.vault.set('rapidpro:outgoing', rpToken);
-    await conn.settings.update(
-      { sms: { outgoing_service: 'rapidpro', rapidpro: { url: simUrl, poll_interval_seconds: 0.5, requests_per_hour: 100000, request_timeout_seconds: 3 } } },
-      { replace: true },
-    );
-    // A few documents with many tasks (CHT's reminders on one report), the rest one per document.
-    messages = await writePending(conn.db, { count: MESSAGES, multiDocs: 4, tasksPerDoc: 50, label: 'kill' });
+    rig = await startSendingRig(procs, { token: rpToken, workspaceName: 'Faults', pending: { count: MESSAGES, multiDocs: 4, tasksPerDoc: 50, label: 'kill' } });
+    ({ sim, store, conn, messages } = rig);
   });
 
   after(async () => {
@@ -77,12 +54,12 @@ describe('faults: kill -9 of the sentinel while it sends', function () {
     console.log(`      seed ${seed} (FAULTS_SEED=${seed} replays the kill schedule)`);
     sentinel = await procs.startSentinel({ couchUrl: store.couchUrl() });
     for (let kill = 1; kill <= KILLS; kill++) {
-      const before = created;
+      const before = rig.created();
       const after = 1 + Math.floor(random() * 10);
       // The new sentinel has taken over once RapidPro sees a broadcast from it.
-      await eventually(() => (created > before ? true : undefined), 120000, `${sentinel.name} to send (kill ${kill})`);
+      await eventually(() => (rig.created() > before ? true : undefined), 120000, `${sentinel.name} to send (kill ${kill})`);
       takeoverMs.push(Date.now() - sentinel.readyAt);
-      await eventually(() => (created >= before + after ? true : undefined), 120000, `${after} broadcasts from ${sentinel.name}`);
+      await eventually(() => (rig.created() >= before + after ? true : undefined), 120000, `${after} broadcasts from ${sentinel.name}`);
       // The random moment: anywhere in the send cycle after the last broadcast (the only sleep here).
       await new Promise((r) => setTimeout(r, Math.floor(random() * 60)));
       const exit = await sentinel.kill9();

@@ -8,7 +8,7 @@ import http from 'node:http';
 import { expect } from 'chai';
 import { metaDbName } from '../../shared-libs/couch/src';
 import { incomingDocId } from '../../shared-libs/messages/src';
-import { BroadcastEvent, createRapidProSimulator, RapidProSimulator } from '../rapidpro-simulator';
+import { BroadcastEvent, RapidProSimulator } from '../rapidpro-simulator';
 import { eventually } from '../helpers/http';
 import {
   ApiProcess,
@@ -19,17 +19,18 @@ import {
   Connection,
   countInState,
   faultsSeed,
+  INCOMING_PATH,
   LoadReport,
   PendingMessage,
   processSet,
   randomSecret,
   seededRandom,
-  INCOMING_PATH,
+  SendingRig,
   ServiceProcess,
+  startSendingRig,
   StoreProcess,
   TerminateResult,
   webhookLoad,
-  writePending,
 } from '../helpers/processes';
 
 interface SlowPost {
@@ -161,33 +162,12 @@ describe('faults: SIGTERM', function () {
     let conn: Connection;
     let messages: PendingMessage[];
     let next: ServiceProcess;
-    let created = 0;
+    let rig: SendingRig;
 
     before(async () => {
-      sim = createRapidProSimulator({
-        workspaces: [{ token: rpToken }],
-        messageCreationDelayMs: 20,
-        progression: [
-          { status: 'wired', afterMs: 30 },
-          { status: 'sent', afterMs: 60 },
-          { status: 'delivered', afterMs: 90 },
-        ],
-      });
-      sim.events.on('broadcast', (e: BroadcastEvent) => {
-        if (e.type === 'created') {
-          created++;
-        }
-      });
-      const simUrl = await sim.listen(0, '127.0.0.1');
-      store = await procs.startStore();
+      rig = await startSendingRig(procs, { token: rpToken, pending: { count: MESSAGES, multiDocs: 3, tasksPerDoc: 40, label: 'term' } });
+      ({ sim, store, conn, messages } = rig);
       secrets.push(store.adminPassword, store.serverSecret);
-      conn = await connect(store);
-      await conn.vault.set('rapidpro:outgoing', rpToken);
-      await conn.settings.update(
-        { sms: { outgoing_service: 'rapidpro', rapidpro: { url: simUrl, poll_interval_seconds: 0.5, requests_per_hour: 100000, request_timeout_seconds: 3 } } },
-        { replace: true },
-      );
-      messages = await writePending(conn.db, { count: MESSAGES, multiDocs: 3, tasksPerDoc: 40, label: 'term' });
     });
 
     after(async () => {
@@ -197,10 +177,10 @@ describe('faults: SIGTERM', function () {
     it('exits by itself within its grace period and gives the lease up', async () => {
       const first = await procs.startSentinel({ couchUrl: store.couchUrl() });
       const target = 20 + Math.floor(random() * 60);
-      await eventually(() => (created >= target ? true : undefined), 120000, `${target} broadcasts`);
+      await eventually(() => (rig.created() >= target ? true : undefined), 120000, `${target} broadcasts`);
       await new Promise((r) => setTimeout(r, Math.floor(random() * 60)));
       const stopped = await first.terminate(EXIT_DEADLINE_MS);
-      const atExit = created;
+      const atExit = rig.created();
       const meta = conn.couch.db(metaDbName('medic'));
       const lease = await meta.get<{ _id: string; released?: boolean }>('_local/sender-lease');
       const leftover = await meta.allDocs({ startkey: 'attempt:', endkey: 'attempt:\ufff0' });

@@ -4,7 +4,7 @@
  * by itself; the sentinel waits and resumes, and every message is delivered exactly once.
  */
 import { expect } from 'chai';
-import { BroadcastEvent, createRapidProSimulator, RapidProSimulator } from '../rapidpro-simulator';
+import { RapidProSimulator } from '../rapidpro-simulator';
 import { eventually, request } from '../helpers/http';
 import {
   ApiProcess,
@@ -20,10 +20,11 @@ import {
   processSet,
   randomSecret,
   seededRandom,
+  SendingRig,
   ServiceProcess,
+  startSendingRig,
   StoreProcess,
   webhookLoad,
-  writePending,
 } from '../helpers/processes';
 
 describe('faults: the store process goes down and comes back', function () {
@@ -110,34 +111,13 @@ describe('faults: the store process goes down and comes back', function () {
     let conn: Connection;
     let sentinel: ServiceProcess;
     let messages: PendingMessage[];
-    let created = 0;
+    let rig: SendingRig;
     let createdWhileDown = 0;
 
     before(async () => {
-      sim = createRapidProSimulator({
-        workspaces: [{ token: rpToken }],
-        messageCreationDelayMs: 20,
-        progression: [
-          { status: 'wired', afterMs: 30 },
-          { status: 'sent', afterMs: 60 },
-          { status: 'delivered', afterMs: 90 },
-        ],
-      });
-      sim.events.on('broadcast', (e: BroadcastEvent) => {
-        if (e.type === 'created') {
-          created++;
-        }
-      });
-      const simUrl = await sim.listen(0, '127.0.0.1');
-      store = await procs.startStore();
+      rig = await startSendingRig(procs, { token: rpToken, pending: { count: MESSAGES, multiDocs: 2, tasksPerDoc: 30, label: 'down' } });
+      ({ sim, store, conn, messages } = rig);
       secrets.push(store.adminPassword, store.serverSecret);
-      conn = await connect(store);
-      await conn.vault.set('rapidpro:outgoing', rpToken);
-      await conn.settings.update(
-        { sms: { outgoing_service: 'rapidpro', rapidpro: { url: simUrl, poll_interval_seconds: 0.5, requests_per_hour: 100000, request_timeout_seconds: 3 } } },
-        { replace: true },
-      );
-      messages = await writePending(conn.db, { count: MESSAGES, multiDocs: 2, tasksPerDoc: 30, label: 'down' });
     });
 
     after(async () => {
@@ -147,10 +127,10 @@ describe('faults: the store process goes down and comes back', function () {
     it('waits while the store is down, without exiting, and resumes when it is back', async () => {
       sentinel = await procs.startSentinel({ couchUrl: store.couchUrl() });
       const target = 15 + Math.floor(random() * 30);
-      await eventually(() => (created >= target ? true : undefined), 120000, `${target} broadcasts`);
+      await eventually(() => (rig.created() >= target ? true : undefined), 120000, `${target} broadcasts`);
       await new Promise((r) => setTimeout(r, Math.floor(random() * 60)));
       await store.kill9();
-      const atKill = created;
+      const atKill = rig.created();
       const seen = sentinel.output().length;
       await eventually(
         () => (/could not reach CouchDB|Could not renew the sender lease|Could not write|Cannot read the changes feed|Cannot check the sender lease/.test(sentinel.output().slice(seen)) ? true : undefined),
@@ -161,7 +141,7 @@ describe('faults: the store process goes down and comes back', function () {
       // on the lease has lapsed (10 s without renewal).
       const downMs = Math.floor(random() * 12000);
       await new Promise((r) => setTimeout(r, downMs));
-      createdWhileDown = created - atKill;
+      createdWhileDown = rig.created() - atKill;
       console.log(`      store down for ${downMs} ms after the sentinel noticed`);
       expect(sentinel.running(), 'the sentinel is still running').to.equal(true);
       store = await procs.startStore({ dataDir: store.dataDir, port: store.port });

@@ -41,7 +41,8 @@ import { ADMIN_PASSWORD_FILE, SERVER_SECRET_FILE } from '../../shared-libs/embed
 import { createLogger } from '../../shared-libs/logger/src';
 import type { IncomingDataRecord, MessageDoc, Task } from '../../shared-libs/messages/src';
 import { createSettingsStore, SettingsStore } from '../../shared-libs/settings/src';
-import type { BroadcastRecord } from '../rapidpro-simulator';
+import type { BroadcastEvent, BroadcastRecord, RapidProSimulator } from '../rapidpro-simulator';
+import { createRapidProSimulator } from '../rapidpro-simulator';
 import { request } from './http';
 
 const DIST = path.join(__dirname, '..', '..');
@@ -750,4 +751,45 @@ export async function checkOutgoing(db: CouchDb, broadcasts: BroadcastRecord[], 
     }
   }
   return check;
+}
+
+export interface SendingRig {
+  sim: RapidProSimulator;
+  store: StoreProcess;
+  conn: Connection;
+  messages: PendingMessage[];
+  /** Broadcasts RapidPro has created so far, counted from its events (cheaper to poll than sim.broadcasts()). */
+  created(): number;
+}
+
+/**
+ * What every sending fault test starts from: a RapidPro simulator with fast progression, a store
+ * process, the outgoing token and settings pointing at the simulator, and pending messages written.
+ */
+export async function startSendingRig(procs: ProcessSet, options: { token: string; workspaceName?: string; pending: Parameters<typeof writePending>[1] }): Promise<SendingRig> {
+  const sim = createRapidProSimulator({
+    workspaces: [{ token: options.token, ...(options.workspaceName ? { name: options.workspaceName } : {}) }],
+    messageCreationDelayMs: 20,
+    progression: [
+      { status: 'wired', afterMs: 30 },
+      { status: 'sent', afterMs: 60 },
+      { status: 'delivered', afterMs: 90 },
+    ],
+  });
+  let created = 0;
+  sim.events.on('broadcast', (e: BroadcastEvent) => {
+    if (e.type === 'created') {
+      created++;
+    }
+  });
+  const simUrl = await sim.listen(0, '127.0.0.1');
+  const store = await procs.startStore();
+  const conn = await connect(store);
+  await conn.vault.set('rapidpro:outgoing', options.token);
+  await conn.settings.update(
+    { sms: { outgoing_service: 'rapidpro', rapidpro: { url: simUrl, poll_interval_seconds: 0.5, requests_per_hour: 100000, request_timeout_seconds: 3 } } },
+    { replace: true },
+  );
+  const messages = await writePending(conn.db, options.pending);
+  return { sim, store, conn, messages, created: () => created };
 }
