@@ -11,6 +11,7 @@ import expressPouchDB from 'express-pouchdb';
 import PouchDB from 'pouchdb-node';
 import type { Logger } from '../../logger/src';
 import { createGuard } from './guard';
+import { answerLongpoll, longpollTarget, PouchLike } from './longpoll';
 
 export interface EmbeddedCouchOptions {
   dataDir: string;
@@ -39,11 +40,32 @@ export async function startEmbeddedCouch(options: EmbeddedCouchOptions): Promise
     configPath: path.join(storeDir, 'config.json'),
     logPath: path.join(storeDir, 'log.txt'),
   });
+  const pouches = new Map<string, PouchLike>();
+  const pouchFor = (name: string): PouchLike => {
+    let db = pouches.get(name);
+    if (!db) {
+      db = new (Pouch as unknown as new (dbName: string) => PouchLike)(name);
+      pouches.set(name, db);
+    }
+    return db;
+  };
   const guard = createGuard({ adminPassword: options.adminPassword, serverSecret: options.serverSecret });
 
   const server = http.createServer((req, res) => {
     try {
       if (guard(req, res) === 'forward') {
+        const url = new URL(req.url ?? '/', 'http://embedded.invalid');
+        const longpollDb = longpollTarget(req, url, storeDir);
+        if (longpollDb) {
+          answerLongpoll(pouchFor(longpollDb), url, res).catch((err: unknown) => {
+            options.logger.warn('Embedded store: a changes long-poll failed', { reason: (err as Error).message });
+            if (!res.headersSent) {
+              res.writeHead(500, { 'Content-Type': 'application/json' });
+            }
+            res.end(JSON.stringify({ error: 'internal_error', reason: 'internal error' }));
+          });
+          return;
+        }
         pouchApp(req, res, (err?: unknown) => {
           if (!res.headersSent) {
             res.writeHead(err ? 500 : 404, { 'Content-Type': 'application/json' });
