@@ -10,7 +10,6 @@
  */
 import { expect } from 'chai';
 import crypto from 'node:crypto';
-import http from 'node:http';
 import zlib from 'node:zlib';
 import sinon from 'sinon';
 import { tokensMatch } from '../../api/src/routes/rapidpro-incoming';
@@ -18,7 +17,7 @@ import { metaDbName, vaultDbName } from '../../shared-libs/couch/src';
 import { credentialDocId } from '../../shared-libs/credentials/src';
 import { incomingDocId } from '../../shared-libs/messages/src';
 import { startApi, TestApi } from '../helpers/api';
-import { basic, request } from '../helpers/http';
+import { basic, HttpResponse, request } from '../helpers/http';
 import { freshDb, TestDb } from '../helpers/store';
 import { observe, registerSecret, registerStoreSecrets, responseText } from './zz-secret-scan.faults';
 
@@ -35,44 +34,13 @@ const SECURITY_HEADERS: Record<string, string> = {
   'cache-control': 'no-store',
 };
 
-interface Res {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-  json: unknown;
-}
+type Res = HttpResponse;
 
-/**
- * One request over a fresh socket, recorded for the secret scan. Unlike test/helpers/http it keeps
- * the answer when the server answers before the whole body is sent (a 413) and then stops reading.
- */
-function call(base: string, method: string, path: string, headers: Record<string, string | string[]> = {}, body?: string | Buffer): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    let answered = false;
-    const req = http.request(`${base}${path}`, { method, headers, agent: false }, (res) => {
-      answered = true;
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        observe(`security ${method} ${path.slice(0, 60)}`, responseText(res.statusCode ?? null, res.headers, text));
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-    });
-    req.setTimeout(60000, () => req.destroy(new Error('no answer within 60 s')));
-    req.on('error', (err) => {
-      if (!answered) {
-        reject(err);
-      }
-    });
-    req.end(body);
-  });
+/** One request over a fresh socket, recorded for the secret scan. */
+async function call(base: string, method: string, path: string, headers: Record<string, string | string[]> = {}, body?: string | Buffer): Promise<Res> {
+  const res = await request(`${base}${path}`, { method, headers, body, timeoutMs: 60000 });
+  observe(`security ${method} ${path.slice(0, 60)}`, responseText(res.status, res.headers, res.text));
+  return res;
 }
 
 function expectSecurityHeaders(res: Res, what: string): void {

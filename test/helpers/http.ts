@@ -11,14 +11,16 @@ export interface HttpResponse {
 
 export interface HttpRequest {
   method?: string;
-  headers?: Record<string, string>;
+  headers?: Record<string, string | string[]>;
   body?: string | Buffer;
   timeoutMs?: number;
 }
 
 export function request(url: string, options: HttpRequest = {}): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
+    let answered = false;
     const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -34,7 +36,13 @@ export function request(url: string, options: HttpRequest = {}): Promise<HttpRes
       res.on('error', reject);
     });
     req.setTimeout(options.timeoutMs ?? 15000, () => req.destroy(new Error('test request timed out')));
-    req.on('error', reject);
+    // A server may answer before the whole body is sent (a 413) and stop reading: the write then
+    // fails, but the answer is what counts.
+    req.on('error', (err) => {
+      if (!answered) {
+        reject(err);
+      }
+    });
     if (options.body !== undefined) {
       req.write(options.body);
     }
