@@ -9,7 +9,9 @@ const SCRIPTS: Array<{ label: string; urn: string; steps: Array<[OutgoingStatus,
   { label: 'wired', urn: '+254700000002', steps: [['wired', 20]], state: 'forwarded-by-gateway', details: 'Wired' },
   { label: 'sent', urn: '+254700000003', steps: [['wired', 20], ['sent', 40]], state: 'sent', details: 'Sent' },
   { label: 'delivered', urn: '+254700000004', steps: [['sent', 20], ['delivered', 40]], state: 'delivered', details: 'Delivered' },
-  { label: 'read (upstream only)', urn: '+254700000005', steps: [['sent', 20], ['delivered', 40], ['read', 60]], state: 'delivered', details: 'Read', lines: ['upstream'] },
+  // `delivered` is final for CHT, so a read receipt counts only when it is the first final report seen.
+  { label: 'read (upstream only)', urn: '+254700000005', steps: [['sent', 20], ['read', 40]], state: 'delivered', details: 'Read', lines: ['upstream'] },
+  { label: 'a read receipt after delivered was seen (upstream only)', urn: '+254700000011', steps: [['delivered', 20], ['read', 1000]], state: 'delivered', details: 'Delivered', lines: ['upstream'] },
   { label: 'errored, RapidPro retrying', urn: '+254700000006', steps: [['errored', 20]], state: 'received-by-gateway', details: 'Errored: RapidPro will try again' },
   { label: 'errored then failed', urn: '+254700000007', steps: [['errored', 20], ['failed', 40]], state: 'failed', details: 'Failed' },
   // A poll (every 200 ms) sees the first report before the late one arrives.
