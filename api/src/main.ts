@@ -10,6 +10,7 @@ import { createVault } from '../../shared-libs/credentials/src';
 import { createLogger, describeError } from '../../shared-libs/logger/src';
 import { onStopSignal, waitForCouch } from '../../shared-libs/process/src';
 import { createSettingsStore } from '../../shared-libs/settings/src';
+import { createHttpServer } from './http-server';
 import { createApp } from './server';
 
 const SHUTDOWN_GRACE_MS = 10000;
@@ -31,12 +32,12 @@ async function main(): Promise<void> {
     logger,
     version: packageInfo().version,
   });
-  const server = app.listen(env.apiPort);
+  const server = createHttpServer(app, logger);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
+    server.listen(env.apiPort);
   });
-  server.keepAliveTimeout = 65000;
   const port = (server.address() as AddressInfo).port;
   logger.info(`API listening on port ${port}, using CouchDB ${target.publicServerUrl}/${target.dbName}`);
   process.send?.({ type: 'ready', port });

@@ -28,6 +28,8 @@ export function createApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  // Production behaviour whatever NODE_ENV says: no stack traces from express's own fallbacks.
+  app.set('env', 'production');
   const admin = requireAdmin(deps.couch, now);
 
   app.use(requestLog(deps.logger));

@@ -13,8 +13,8 @@
  *
  * Requests Node's own HTTP parser refuses before the app sees them (a header without a colon,
  * Content-Length twice, an oversized header block, an unknown Expect, CONNECT...) are counted in
- * their own class: Node answers 400/417/431 with an empty body, which the test checks is all it
- * does (those answers are not JSON and carry no security headers: Node's default clientError).
+ * their own class: the server answers them 400/417/431 outside express
+ * (api/src/http-server.ts), and the test checks those answers are JSON {code, error} too.
  *
  */
 import { expect } from 'chai';
@@ -972,8 +972,19 @@ function checkOutcome(c: FuzzCase, o: Outcome): string[] {
       if (![400, 413, 417, 431].includes(status)) {
         problems.push(`Node's parser answered ${status}`);
       }
-      if (r.body.length) {
-        problems.push(`Node's parser answered with a body: ${r.body.slice(0, 80)}`);
+      // api/src/http-server.ts answers these itself: JSON, like every other error.
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(r.body);
+      } catch {
+        parsed = undefined;
+      }
+      const refusal = parsed as { code?: unknown; error?: unknown } | undefined;
+      if (!refusal || refusal.code !== status || typeof refusal.error !== 'string' || !refusal.error) {
+        problems.push(`a request refused before routing got no JSON {code, error}: ${JSON.stringify(r.body.slice(0, 80))}`);
+      }
+      if (!/^application\/json/.test(String(r.headers['content-type'] ?? ''))) {
+        problems.push(`a request refused before routing got Content-Type ${String(r.headers['content-type'])}`);
       }
       continue;
     }

@@ -38,9 +38,12 @@ export function credentialsRoutes(deps: CredentialsRouteDeps): Router {
     res.json({ ok: true });
   };
 
-  router.put('/api/v1/credentials', deps.requireAdmin, () => {
-    throw new HttpError(400, 'Missing required param "key"');
-  });
+  router
+    .route('/api/v1/credentials')
+    .put(deps.requireAdmin, () => {
+      throw new HttpError(400, 'Missing required param "key"');
+    })
+    .all(methodNotAllowed(['PUT']));
   router
     .route('/api/v1/credentials/:key')
     .put(deps.requireAdmin, express.raw({ type: () => true, limit: CREDENTIAL_BODY_LIMIT_BYTES }), put)
