@@ -21,6 +21,7 @@ import { expect } from 'chai';
 import crypto from 'node:crypto';
 import type { FaultSpec, RequestLogEntry, SimulatorOptions } from '../rapidpro-simulator';
 import { eventually } from '../helpers/http';
+import { describeEarlyCall, earlyCalls, maxInWindow } from '../helpers/rapidpro-log';
 import { SentinelHarness, SIM_TOKEN, startSentinelHarness } from '../helpers/sentinel';
 import { registerSecret, registerStoreSecrets } from './zz-secret-scan.faults';
 
@@ -31,12 +32,6 @@ const STORM_MS = Number(process.env.STORM_MS ?? 15000);
 /** At most this many calls may reach RapidPro in any one second of a storm. */
 const MAX_CALLS_PER_SECOND = 5;
 const HOUR_MS = 3600000;
-/**
- * A call arriving this soon after a 429, on the other loop's endpoint, may have been under way
- * before it: the budget checks the pause before it records the slot, so a slot taken just before a
- * 429 still makes its call (reported). Such calls are counted, and must stay rare.
- */
-const IN_FLIGHT_MS = 1000;
 const API_PATH = '^/api/v2/';
 
 /** A small seeded PRNG (xorshift32 over a splitmix-scrambled seed): the storms' fault order replays. */
@@ -152,62 +147,6 @@ interface StormResult {
   broadcasts: Array<{ urns: string[]; text: string }>;
   budgetUsed: number;
   error?: Error;
-}
-
-/** The most entries of `times` (sorted) inside any window of `windowMs`. */
-export function maxInWindow(times: number[], windowMs: number): number {
-  let best = 0;
-  let lo = 0;
-  for (let hi = 0; hi < times.length; hi++) {
-    while (times[hi] - times[lo] >= windowMs) {
-      lo++;
-    }
-    best = Math.max(best, hi - lo + 1);
-  }
-  return best;
-}
-
-function retryAfterSeconds(entry: RequestLogEntry): number | undefined {
-  let body = entry.responseBody;
-  if (typeof body === 'string') {
-    try {
-      body = JSON.parse(body);
-    } catch {
-      return undefined;
-    }
-  }
-  const detail = (body as { detail?: unknown } | null)?.detail;
-  const match = typeof detail === 'string' ? /(\d+) second/.exec(detail) : null;
-  return match ? Number(match[1]) : undefined;
-}
-
-interface EarlyCall {
-  after: RequestLogEntry;
-  call: RequestLogEntry;
-  gapMs: number;
-  retryAfterMs: number;
-}
-
-/**
- * Calls that arrived after a 429 and before its Retry-After had passed, split in two: the one call
- * the sentinel's other loop may already have had under way when the 429 came back (its send and poll
- * loops run side by side; it arrives right after the 429), and real early calls (everything else).
- */
-function earlyCalls(log: RequestLogEntry[]): { inFlight: EarlyCall[]; early: EarlyCall[] } {
-  const inFlight: EarlyCall[] = [];
-  const early: EarlyCall[] = [];
-  for (const t of log.filter((e) => e.status === 429)) {
-    const seconds = retryAfterSeconds(t);
-    if (seconds === undefined) {
-      continue;
-    }
-    const within = log.filter((call) => call !== t && call.realTimeMs >= t.realTimeMs && call.realTimeMs - t.realTimeMs < seconds * 1000);
-    within.forEach((call, i) => {
-      const e = { after: t, call, gapMs: call.realTimeMs - t.realTimeMs, retryAfterMs: seconds * 1000 };
-      (i === 0 && e.gapMs < IN_FLIGHT_MS && call.path !== t.path ? inFlight : early).push(e);
-    });
-  }
-  return { inFlight, early };
 }
 
 async function addWave(h: SentinelHarness, label: string, wave: string, messages: Array<{ n: number; text?: string }>): Promise<Sent[]> {
@@ -338,10 +277,9 @@ describe('RapidPro storms: a sentinel with a tiny budget while RapidPro misbehav
 
       it('makes no call before a 429\'s Retry-After has passed', () => {
         const { early, inFlight } = earlyCalls(r().log);
-        const describe = (e: EarlyCall) => `${e.call.method} ${e.call.path} ${e.gapMs} ms after a 429 to ${e.after.method} ${e.after.path} that said wait ${e.retryAfterMs} ms`;
-        expect(early.map(describe)).to.deep.equal([]);
+        expect(early.map(describeEarlyCall)).to.deep.equal([]);
         const throttled = r().log.filter((e) => e.status === 429).length;
-        expect(inFlight.map(describe), 'calls already under way when a 429 came back: rare').to.have.length.at.most(Math.max(1, Math.floor(throttled / 2)));
+        expect(inFlight.map(describeEarlyCall), 'calls already under way when a 429 came back: rare').to.have.length.at.most(Math.max(1, Math.floor(throttled / 2)));
       });
     });
   }
