@@ -24,29 +24,13 @@ export function sendError(res: Response, status: number, message: string, detail
   res.status(status).type('application/json').send(JSON.stringify(body));
 }
 
-/** Errors raised by body-parser and the router carry a `type` or a `status`. */
+/** Errors raised by the router (a URL that does not decode) carry a `status`. */
 interface FrameworkError {
-  type?: string;
   status?: number;
-  limit?: number;
+  type?: string;
 }
 
 function fromFramework(err: FrameworkError): HttpError | undefined {
-  switch (err.type) {
-    case 'entity.too.large':
-      return new HttpError(413, `Request body is larger than the limit of ${err.limit ?? 'the endpoint'} bytes`);
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return new HttpError(415, 'Unsupported content encoding or charset');
-    case 'request.aborted':
-    case 'request.size.invalid':
-    case 'stream.encoding.set':
-      return new HttpError(400, 'The request body was incomplete or inconsistent with its headers');
-    case 'entity.parse.failed':
-      return new HttpError(400, 'Request body is not valid JSON');
-    default:
-      break;
-  }
   if (err instanceof URIError || (err.status === 400 && !err.type)) {
     return new HttpError(400, 'Malformed request URL');
   }

@@ -3,11 +3,12 @@
  * Admins only. The body is the secret as raw text, whatever the Content-Type (curl's default
  * form type included). Secrets can never be read back over HTTP.
  */
-import express, { Request, Response, Router } from 'express';
+import { Request, Response, Router } from 'express';
 import type { RequestHandler } from 'express';
 import type { Vault } from '../../../shared-libs/credentials/src';
 import type { Logger } from '../../../shared-libs/logger/src';
 import { HttpError, methodNotAllowed } from '../middleware/errors';
+import { rawBody } from '../middleware/raw-body';
 
 export const CREDENTIAL_BODY_LIMIT_BYTES = 64 * 1024;
 const MAX_KEY_LENGTH = 200;
@@ -46,7 +47,7 @@ export function credentialsRoutes(deps: CredentialsRouteDeps): Router {
     .all(methodNotAllowed(['PUT']));
   router
     .route('/api/v1/credentials/:key')
-    .put(deps.requireAdmin, express.raw({ type: () => true, limit: CREDENTIAL_BODY_LIMIT_BYTES }), put)
+    .put(deps.requireAdmin, rawBody(CREDENTIAL_BODY_LIMIT_BYTES), put)
     .all(methodNotAllowed(['PUT']));
   return router;
 }

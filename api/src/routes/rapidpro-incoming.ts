@@ -7,13 +7,14 @@
  * could keep is never refused: a retry of a stored id answers 200, and empty text is stored.
  */
 import crypto from 'node:crypto';
-import express, { NextFunction, Request, Response, Router } from 'express';
+import { NextFunction, Request, Response, Router } from 'express';
 import { CREDENTIAL_KEYS, CredentialUnreadableError, Vault } from '../../../shared-libs/credentials/src';
 import type { CouchDb } from '../../../shared-libs/couch/src';
 import type { Logger } from '../../../shared-libs/logger/src';
 import { buildIncomingRecord, IncomingSms, saveIncomingRecord } from '../../../shared-libs/messages/src';
 import type { SettingsStore } from '../../../shared-libs/settings/src';
 import { HttpError, methodNotAllowed } from '../middleware/errors';
+import { rawBody } from '../middleware/raw-body';
 import { parseJsonBody } from './json-body';
 
 export const INCOMING_PATHS = ['/api/v2/sms/rapidpro/incoming-messages', '/api/v1/sms/radpidpro/incoming-messages'];
@@ -134,7 +135,7 @@ export function rapidproIncomingRoutes(deps: IncomingRouteDeps): Router {
   for (const path of INCOMING_PATHS) {
     router
       .route(path)
-      .post(checkToken, express.raw({ type: () => true, limit: INCOMING_BODY_LIMIT_BYTES }), receive)
+      .post(checkToken, rawBody(INCOMING_BODY_LIMIT_BYTES), receive)
       .all(methodNotAllowed(['POST']));
   }
   return router;

@@ -3,11 +3,12 @@
  * JSON body into the current settings (objects key by key, arrays replaced), or replaces them all
  * with `?replace=true`; a result whose `sms` section is invalid is refused and nothing is saved.
  */
-import express, { Request, Response, Router } from 'express';
+import { Request, Response, Router } from 'express';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../../../shared-libs/logger/src';
 import { InvalidSettingsError, SettingsStore } from '../../../shared-libs/settings/src';
 import { HttpError, methodNotAllowed } from '../middleware/errors';
+import { rawBody } from '../middleware/raw-body';
 import { parseJsonBody } from './json-body';
 
 export const SETTINGS_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
@@ -49,7 +50,7 @@ export function settingsRoutes(deps: SettingsRouteDeps): Router {
   router
     .route('/api/v1/settings')
     .get(deps.requireAdmin, get)
-    .put(deps.requireAdmin, express.raw({ type: () => true, limit: SETTINGS_BODY_LIMIT_BYTES }), put)
+    .put(deps.requireAdmin, rawBody(SETTINGS_BODY_LIMIT_BYTES), put)
     .all(methodNotAllowed(['GET', 'PUT']));
   return router;
 }

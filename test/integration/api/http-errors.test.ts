@@ -1,3 +1,4 @@
+import http from 'node:http';
 import net from 'node:net';
 import { expect } from 'chai';
 import { describeClientError } from '../../../api/src/http-server';
@@ -127,6 +128,60 @@ describe('API: requests refused before routing, and time limits', () => {
     const res = await request(`${api.url}/health`);
     expect(res.status).to.be.oneOf([200, 503]);
     expect(res.json).to.be.an('object');
+  });
+
+  it('answers an endless body with 413 at once, without reading the rest first', async () => {
+    await api.vault.set('rapidpro:incoming', 'http-errors-token');
+    const total = 256 * 1024 * 1024;
+    const { status, json, sentWhenAnswered } = await new Promise<{ status: number; json: unknown; sentWhenAnswered: number }>((resolve, reject) => {
+      const { hostname, port } = new URL(api.url);
+      let sent = 0;
+      let answered = false;
+      const req = http.request(
+        { host: hostname, port, method: 'POST', path: '/api/v2/sms/rapidpro/incoming-messages', headers: { Authorization: 'Token http-errors-token' } },
+        (res) => {
+          answered = true;
+          const atAnswer = sent;
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text), sentWhenAnswered: atAnswer }));
+        },
+      );
+      // The server closes the connection while the body is still being written.
+      req.on('error', (err: NodeJS.ErrnoException) => (answered ? undefined : reject(err)));
+      const chunk = Buffer.alloc(64 * 1024, 'a');
+      const pump = (): void => {
+        while (!answered && sent < total) {
+          sent += chunk.length;
+          if (!req.write(chunk)) {
+            req.once('drain', pump);
+            return;
+          }
+        }
+        req.end();
+      };
+      req.write('{"id":"endless","from":"+254712345678","content":"');
+      pump();
+    });
+    expect(status).to.equal(413);
+    expect(json).to.deep.include({ code: 413 });
+    expect(sentWhenAnswered, 'bytes the client had written when the 413 came').to.be.below(total / 8);
+  });
+
+  it('answers an unknown Content-Encoding with 415 and a body that does not inflate with 400', async () => {
+    await api.vault.set('rapidpro:incoming', 'http-errors-token');
+    const post = (encoding: string) =>
+      request(`${api.url}/api/v2/sms/rapidpro/incoming-messages`, {
+        method: 'POST',
+        headers: { Authorization: 'Token http-errors-token', 'Content-Encoding': encoding },
+        body: '{"id":"enc","from":"+254712345678","content":"x"}',
+      });
+    const unknown = await post('zip');
+    expect(unknown.status).to.equal(415);
+    expect(unknown.json).to.deep.include({ code: 415 });
+    const broken = await post('gzip');
+    expect(broken.status).to.equal(400);
+    expect(broken.json).to.deep.equal({ code: 400, error: 'The request body could not be decompressed as its Content-Encoding says' });
   });
 
   it('answers OPTIONS on the credentials path without a key with a JSON 405', async () => {
