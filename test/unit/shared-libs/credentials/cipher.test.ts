@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { expect } from 'chai';
 import { CredentialDecryptError, decrypt, deriveKey, encrypt } from '../../../../shared-libs/credentials/src';
 
@@ -43,6 +44,12 @@ describe('credentials cipher (CHT-compatible)', () => {
   it('fails with CredentialDecryptError under another key, or on garbage', () => {
     const stored = encrypt('secret value', deriveKey('first'));
     expect(() => decrypt(stored, deriveKey('second'))).to.throw(CredentialDecryptError);
+    // One of the 1 in 256 values whose padding still checks out under the wrong key: caught as not being text.
+    const paddingPasses = '27f2b2e3f9c383c6dc0d88f56aab783d:bc7b76195ff695dfca8f1f5a730e17e8';
+    expect(decrypt(paddingPasses, deriveKey('first'))).to.equal('secret value');
+    const decipher = crypto.createDecipheriv('aes-256-cbc', deriveKey('second'), Buffer.from(paddingPasses.slice(0, 32), 'hex'));
+    expect(() => Buffer.concat([decipher.update(Buffer.from(paddingPasses.slice(33), 'hex')), decipher.final()]), 'padding is valid').to.not.throw();
+    expect(() => decrypt(paddingPasses, deriveKey('second'))).to.throw(CredentialDecryptError);
     expect(() => decrypt('not-hex:zz', deriveKey('first'))).to.throw(CredentialDecryptError);
     expect(() => decrypt('', deriveKey('first'))).to.throw(CredentialDecryptError);
   });
