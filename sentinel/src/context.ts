@@ -57,21 +57,35 @@ export function configKeyOf(endpoint: RapidProEndpoint): string {
   return `${endpoint.url}\n${tokenFingerprint(endpoint.token)}`;
 }
 
+type AccountResult = { ok: true; account: string } | { ok: false; reason: string; failure?: RapidProFailure };
+
 export function createContextSource(options: ContextSourceOptions): ContextSource {
   const accounts = new Map<string, string>();
   /** Failed workspace lookups per configuration: the next try waits, growing, so a down RapidPro does not drain the budget. */
   const lookupFailures = new Map<string, { count: number; retryAt: number; reason: string; failure: RapidProFailure }>();
 
-  async function account(endpoint: RapidProEndpoint, requestsPerHour: number): Promise<{ ok: true; account: string } | { ok: false; reason: string; failure?: RapidProFailure }> {
+  /** The lookup under way per configuration: the send and poll loops share it rather than each asking. */
+  const lookups = new Map<string, Promise<AccountResult>>();
+
+  function account(endpoint: RapidProEndpoint, requestsPerHour: number): Promise<AccountResult> {
     const key = configKeyOf(endpoint);
     const known = accounts.get(key);
     if (known) {
-      return { ok: true, account: known };
+      return Promise.resolve({ ok: true, account: known });
     }
     const failed = lookupFailures.get(key);
     if (failed && options.clock.now() < failed.retryAt) {
-      return { ok: false, reason: failed.reason };
+      return Promise.resolve({ ok: false, reason: failed.reason });
     }
+    let lookup = lookups.get(key);
+    if (!lookup) {
+      lookup = lookUpAccount(endpoint, requestsPerHour, key, failed?.count ?? 0).finally(() => lookups.delete(key));
+      lookups.set(key, lookup);
+    }
+    return lookup;
+  }
+
+  async function lookUpAccount(endpoint: RapidProEndpoint, requestsPerHour: number, key: string, failuresSoFar: number): Promise<AccountResult> {
     const slot = await options.budget.take('send', requestsPerHour, true);
     if (!slot.ok) {
       return { ok: false, reason: 'waiting for the request budget to look up the RapidPro workspace' };
@@ -88,7 +102,7 @@ export function createContextSource(options: ContextSourceOptions): ContextSourc
       accounts.set(key, fallback);
       return { ok: true, account: fallback };
     }
-    const count = (failed?.count ?? 0) + 1;
+    const count = failuresSoFar + 1;
     const reason = `Cannot look up the RapidPro workspace: ${describeFailure(res.failure)}`;
     lookupFailures.set(key, { count, retryAt: options.clock.now() + backoffMs(count - 1, 2000, 5 * 60 * 1000), reason, failure: res.failure });
     return { ok: false, reason, failure: res.failure };
