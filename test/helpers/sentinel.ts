@@ -75,7 +75,7 @@ export async function startSentinelHarness(options: HarnessOptions = {}): Promis
   const vault = createVault({ couch: db.couch, logger: db.logger, cacheTtlMs: 100 });
   const settings = createSettingsStore({ couch: db.couch, cacheTtlMs: 100 });
   await vault.set('rapidpro:outgoing', SIM_TOKEN);
-  const base: RapidProSettings = { url: simUrl, poll_interval_seconds: 0.2, requests_per_hour: 10000, request_timeout_seconds: 1, ...options.rapidpro };
+  const base: RapidProSettings = { url: simUrl, poll_interval_seconds: 0.2, requests_per_hour: 10000, request_timeout_seconds: 5, ...options.rapidpro };
   await settings.update({ sms: { outgoing_service: 'rapidpro', rapidpro: base } }, { replace: true });
 
   const sentinels: Sentinel[] = [];

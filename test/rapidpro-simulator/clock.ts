@@ -8,17 +8,24 @@ interface ChainedHandle {
   timer: NodeJS.Timeout | null;
 }
 
-/** setTimeout that accepts any delay, including ones longer than 24.8 days. */
+/**
+ * setTimeout that accepts any delay, including ones longer than 24.8 days, and never fires early:
+ * Node measures timers against a loop time cached in whole milliseconds, so a 1 ms timer can run
+ * after less than 1 ms; a scaled clock multiplies that into whole simulated seconds.
+ */
 function longTimeout(fn: () => void, realMs: number): ChainedHandle {
   const handle: ChainedHandle = { timer: null };
-  const arm = (remaining: number): void => {
-    const step = Math.min(Math.max(0, remaining), MAX_TIMEOUT_MS);
-    handle.timer = setTimeout(() => {
-      if (remaining > MAX_TIMEOUT_MS) arm(remaining - step);
-      else fn();
-    }, step);
+  const due = performance.now() + Math.max(0, realMs);
+  const arm = (): void => {
+    const remaining = due - performance.now();
+    if (remaining <= 0) {
+      handle.timer = null;
+      fn();
+      return;
+    }
+    handle.timer = setTimeout(arm, Math.min(Math.ceil(remaining), MAX_TIMEOUT_MS));
   };
-  arm(realMs);
+  handle.timer = setTimeout(arm, Math.min(Math.ceil(Math.max(0, realMs)), MAX_TIMEOUT_MS));
   return handle;
 }
 

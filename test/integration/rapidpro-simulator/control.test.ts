@@ -25,13 +25,13 @@ describe('rapidpro-simulator: control endpoints over HTTP', () => {
     const configured = await control('/configure', 'POST', {
       mode: 'upstream',
       pageSize: 2,
-      throttle: { rates: { 'v2.messages': 1 }, windowMs: 1000 },
+      throttle: { rates: { 'v2.messages': 1 }, windowMs: 60000 },
       progressionRules: [{ urnPattern: '^tel:\\+1', steps: [{ status: 'failed', afterMs: 5 }] }],
     });
     expect(configured.status).to.equal(200);
     expect(configured.json).to.deep.include({ mode: 'upstream', pageSize: 2 });
     expect((configured.json as { progressionRules: unknown[] }).progressionRules).to.deep.equal([{ urnPattern: '^tel:\\+1', steps: [{ status: 'failed', afterMs: 5 }] }]);
-    expect(h.sim.options.throttle).to.deep.equal({ rates: { 'v2.messages': 1 }, windowMs: 1000 });
+    expect(h.sim.options.throttle).to.deep.equal({ rates: { 'v2.messages': 1 }, windowMs: 60000 });
     expect((await h.api('/api/v2/messages.json')).status).to.equal(200);
     expect((await h.api('/api/v2/messages.json')).status).to.equal(429);
 

@@ -41,7 +41,8 @@ describe('sentinel: kill -9 while a broadcast request is open', function () {
   let child: ChildProcess | undefined;
   beforeEach(async () => {
     // The in-process sentinel says it runs on this machine, so it can take over at once from a dead local process.
-    h = await startSentinelHarness({ start: false, host: os.hostname() });
+    // A 1 s request timeout, so the open request the kill interrupts is settled within the test.
+    h = await startSentinelHarness({ start: false, host: os.hostname(), rapidpro: { request_timeout_seconds: 1 } });
   });
   afterEach(async () => {
     if (child && child.exitCode === null && child.signalCode === null) {

@@ -84,8 +84,11 @@ describe('sentinel: status tracking that costs little', function () {
   });
 
   it('stops following a message after tracking_max_age_hours and says so', async () => {
-    h = await startSentinelHarness({ sim: STAYS_WIRED, rapidpro: { tracking_max_age_hours: 0.001 } });
+    h = await startSentinelHarness({ sim: STAYS_WIRED });
     const { docId, uuids } = await h.addPending([{ to: '+254712345678', text: 'never hears back' }]);
+    // Followed long enough to see `wired`; then the age limit (3.6 s) is lowered under it.
+    await h.waitForState(docId, uuids[0], 'forwarded-by-gateway');
+    await h.setRapidPro({ tracking_max_age_hours: 0.001 });
     const task = await h.waitForState(docId, uuids[0], (t) => /no longer followed/.test(String(t.state_details ?? '')), 20000);
     expect(task.state).to.equal('forwarded-by-gateway');
     expect(task.state_details).to.equal('No final status from RapidPro within 0 hours; no longer followed');
