@@ -10,6 +10,7 @@ import crypto from 'node:crypto';
 import { NextFunction, Request, Response, Router } from 'express';
 import { CREDENTIAL_KEYS, CredentialUnreadableError, Vault } from '../../../shared-libs/credentials/src';
 import type { CouchDb } from '../../../shared-libs/couch/src';
+import { createGroupCommit } from '../../../shared-libs/couch/src';
 import type { Logger } from '../../../shared-libs/logger/src';
 import { buildIncomingRecord, IncomingSms, saveIncomingRecord } from '../../../shared-libs/messages/src';
 import type { SettingsStore } from '../../../shared-libs/settings/src';
@@ -94,6 +95,8 @@ export function readIncomingSms(body: Record<string, unknown>): IncomingSms {
 export function rapidproIncomingRoutes(deps: IncomingRouteDeps): Router {
   const router = Router();
   const warn = onceAMinute(deps.logger, deps.now);
+  // Messages that arrive together are written together: one _bulk_docs request for a burst.
+  const creator = createGroupCommit(deps.db);
 
   const checkToken = async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     const match = TOKEN_HEADER.exec(req.headers.authorization ?? '');
@@ -124,7 +127,7 @@ export function rapidproIncomingRoutes(deps: IncomingRouteDeps): Router {
     const body = parseJsonBody(req.body);
     const sms = readIncomingSms(body);
     const record = buildIncomingRecord(sms, await deps.settings.get(), deps.now());
-    const outcome = await saveIncomingRecord(deps.db, record);
+    const outcome = await saveIncomingRecord(creator, record);
     if (outcome === 'duplicate') {
       res.json({ saved: 0, duplicate: true });
       return;

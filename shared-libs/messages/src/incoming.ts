@@ -5,8 +5,7 @@
  * check decides; there is no look-then-write race.
  */
 import crypto from 'node:crypto';
-import type { CouchDb } from '../../couch/src';
-import { CouchError } from '../../couch/src';
+import type { DocCreator } from '../../couch/src';
 import { normalizePhoneNumber } from '../../phone/src';
 import { parseSms } from '../../sms-parser/src';
 import type { AppSettings } from '../../settings/src';
@@ -73,15 +72,10 @@ export function buildIncomingRecord(sms: IncomingSms, settings: AppSettings, rep
 
 export type SaveOutcome = 'saved' | 'duplicate';
 
-/** Saves the record; an existing document with its id means this message was stored before. */
-export async function saveIncomingRecord(db: CouchDb, record: IncomingDataRecord): Promise<SaveOutcome> {
-  try {
-    await db.put(record);
-    return 'saved';
-  } catch (err) {
-    if (err instanceof CouchError && err.kind === 'conflict') {
-      return 'duplicate';
-    }
-    throw err;
-  }
+/**
+ * Saves the record; an existing document with its id means this message was stored before. Through
+ * a group commit, so a burst of incoming messages is written in few requests.
+ */
+export async function saveIncomingRecord(creator: DocCreator, record: IncomingDataRecord): Promise<SaveOutcome> {
+  return (await creator.create(record)) === 'created' ? 'saved' : 'duplicate';
 }

@@ -93,6 +93,16 @@ describe('POST incoming-messages (CONTRACT §3.1)', () => {
       expect(found.rows).to.have.length(1);
     });
 
+    it('stores a burst of 200 messages, each posted twice at once, exactly once each (written together)', async () => {
+      const bodies = Array.from({ length: 200 }, (_, i) => ({ id: `burst-${i}`, from: '+254712345678', content: `burst message ${i}` }));
+      const results = await Promise.all([...bodies, ...bodies].map((body) => post(V2, body, auth)));
+      expect(results.every((r) => r.status === 200), JSON.stringify(results.find((r) => r.status !== 200)?.json)).to.equal(true);
+      expect(results.filter((r) => (r.json as { saved: number }).saved === 1)).to.have.length(200);
+      expect(results.filter((r) => (r.json as { duplicate?: boolean }).duplicate === true)).to.have.length(200);
+      const found = await db.couch.db(db.target.dbName).view<string, unknown>('cht-rapidpro', 'messages_by_gateway_ref', { keys: bodies.map((b) => b.id) });
+      expect(found.rows.map((r) => r.key).sort()).to.deep.equal(bodies.map((b) => b.id).sort());
+    });
+
     it('behaves the same on the legacy v1 path', async () => {
       expect((await post(V1, { id: 'run-v1', from: '+254712345678', content: 'x' }, auth)).json).to.deep.equal({ saved: 1 });
       expect((await post(V1, { id: 'run-v1', from: '+254712345678', content: 'x' }, auth)).json).to.deep.equal({ saved: 0, duplicate: true });
