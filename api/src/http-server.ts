@@ -98,7 +98,9 @@ export function createHttpServer(app: Express, logger: Logger, timeouts: HttpSer
     }
     const { status, message } = describeClientError(err);
     logger.info(`Refused a request from ${socket.remoteAddress ?? 'an unknown address'} before routing: ${status} ${message}`);
-    socket.end(rawJsonResponse(status, message));
+    // Server sockets allow half-open connections: end() alone would leave a client that goes on
+    // sending (the very one a timeout is for) connected. Close it once the answer is written.
+    socket.end(rawJsonResponse(status, message), () => socket.destroy());
   });
 
   // An Expect header other than 100-continue: Node would answer 417 with an empty body.

@@ -44,7 +44,7 @@ function describe(err: ReadError, limit: number): HttpError {
 
 export function rawBody(limit: number): RequestHandler {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    const encoding = String(req.headers['content-encoding'] || 'identity').trim().toLowerCase() || 'identity';
     const refuse = (error: HttpError): void => {
       // Whatever is still on its way is not wanted: answer now and let Node close the connection.
       res.setHeader('Connection', 'close');
@@ -57,7 +57,14 @@ export function rawBody(limit: number): RequestHandler {
         refuse(new HttpError(415, `Unsupported Content-Encoding "${encoding}"; use gzip, deflate, br or none`));
         return;
       }
-      decoder = req.pipe(make());
+      const inflating = make();
+      decoder = req.pipe(inflating);
+      // A pipe does not pass on a client that goes away mid-body; without this the read never ends.
+      req.once('close', () => {
+        if (!req.complete) {
+          inflating.destroy(Object.assign(new Error('The client closed the connection before the body ended'), { type: 'request.aborted' }));
+        }
+      });
     }
     const stream: Readable = decoder ?? req;
     // The declared length is checked up front (a 413 before any byte is read) only when it is the body's real size.
@@ -73,7 +80,7 @@ export function rawBody(limit: number): RequestHandler {
         return;
       }
       if (decoder) {
-        // Trailing bytes after the end of a compressed body: read them off so the request completes.
+        // The decoder is done with the request; let anything still unread drain so it completes.
         req.resume();
       }
       req.body = body;

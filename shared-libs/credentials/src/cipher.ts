@@ -31,7 +31,7 @@ export function encrypt(plain: string, key: Buffer): string {
 }
 
 /** Secrets are text: garbage from a wrong key is almost never valid UTF-8, so it is caught here. */
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * The format has no authentication tag (CHT's choice, kept for compatibility), so under a wrong key

@@ -112,6 +112,30 @@ describe('API: requests refused before routing, and time limits', () => {
     expect(res.json).to.deep.equal({ code: 408, error: 'The request was not received in time' });
   });
 
+  it('closes the connection after a 408 even when the client keeps it open and goes on trickling bytes', async () => {
+    await api.vault.set('rapidpro:incoming', 'http-errors-token');
+    const { hostname, port } = new URL(api.url);
+    // Resolves only when the connection is closed: a server that leaves it open fails by timing out.
+    const answer = await new Promise<string>((resolve) => {
+      // allowHalfOpen: the client does not close its side when the server ends its own.
+      const socket = net.connect({ host: hostname, port: Number(port), allowHalfOpen: true });
+      let answer = '';
+      const trickle = setInterval(() => socket.write('x'), 50);
+      socket.on('connect', () =>
+        socket.write(
+          'POST /api/v2/sms/rapidpro/incoming-messages HTTP/1.1\r\nHost: x\r\nAuthorization: Token http-errors-token\r\nContent-Length: 100000\r\n\r\n{',
+        ),
+      );
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString('utf8')));
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        clearInterval(trickle);
+        resolve(answer);
+      });
+    });
+    expect(answer).to.match(/^HTTP\/1\.1 408 /);
+  });
+
   it('answers a client that never finishes its headers with a JSON 408', async () => {
     const res = await rawExchange(api.url, 'GET /health HTTP/1.1\r\nHost: x\r\n');
     expect(res.status).to.equal(408);

@@ -39,6 +39,7 @@ describe('credentials cipher (CHT-compatible)', () => {
   it('keeps unicode secrets intact', () => {
     const key = deriveKey('k');
     expect(decrypt(encrypt('clé-ñ-😀', key), key)).to.equal('clé-ñ-😀');
+    expect(decrypt(encrypt('\ufefftoken', key), key), 'a leading byte order mark is part of the secret').to.equal('\ufefftoken');
   });
 
   it('fails with CredentialDecryptError under another key, or on garbage', () => {
