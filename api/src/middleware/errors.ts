@@ -51,7 +51,14 @@ export function errorHandler(logger: Logger) {
       sendError(res, 409, 'Another request changed the same data at the same time; nothing was saved, try again');
       return;
     }
-    if (err instanceof CouchError && (err.kind === 'unavailable' || err.kind === 'unauthorized' || err.kind === 'forbidden')) {
+    if (err instanceof CouchError && (err.kind === 'bad_request' || err.status === 413)) {
+      // CouchDB refused what it was given (a real CouchDB is stricter than the embedded store, e.g. on size).
+      logger.warn('CouchDB refused to store a request\'s data', { req: res.locals.requestId, reason: err.message });
+      sendError(res, err.status === 413 ? 413 : 400, 'The database refused to store this data; nothing was saved');
+      return;
+    }
+    if (err instanceof CouchError) {
+      // Unavailable, refused credentials or permissions, or an answer it should not give: the store's trouble, not the caller's.
       logger.warn('CouchDB could not serve a request', { req: res.locals.requestId, reason: err.message });
       sendError(res, 503, 'The database is not available; try again shortly');
       return;

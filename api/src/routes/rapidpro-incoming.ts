@@ -53,6 +53,18 @@ function onceAMinute(logger: Logger, now: () => number) {
 
 type FieldCheck = { value: string } | { problem: string };
 
+/** Half of a UTF-16 surrogate pair, without its other half. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * JSON.parse accepts "\ud83d" alone, the embedded store stores it, and CouchDB refuses the whole
+ * document as invalid UTF-8. Replaced with U+FFFD, the message is kept on both, and the same way on
+ * every retry.
+ */
+function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, '\uFFFD');
+}
+
 function textField(body: Record<string, unknown>, name: string, required: boolean, maxLength?: number): FieldCheck {
   const raw = body[name];
   if (raw === undefined || raw === null || raw === '') {
@@ -70,7 +82,7 @@ function textField(body: Record<string, unknown>, name: string, required: boolea
   if (maxLength !== undefined && raw.length > maxLength) {
     return { problem: `must be at most ${maxLength} characters` };
   }
-  return { value: raw };
+  return { value: wellFormed(raw) };
 }
 
 export function readIncomingSms(body: Record<string, unknown>): IncomingSms {

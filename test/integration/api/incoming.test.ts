@@ -103,6 +103,14 @@ describe('POST incoming-messages (CONTRACT §3.1)', () => {
       expect(found.rows.map((r) => r.key).sort()).to.deep.equal(bodies.map((b) => b.id).sort());
     });
 
+    it('keeps a message whose text holds half a surrogate pair, with U+FFFD in its place (CouchDB refuses it as is)', async () => {
+      // JSON text with \u escapes, as a sender writes them: half of one emoji, half of another, then a whole one.
+      const res = await post(V2, '{"id":"half-emoji","from":"+254712345678","content":"smile \\ud83d and \\ude00 \\ud83d\\ude00"}', auth);
+      expect(res.status).to.equal(200);
+      const stored = await db.couch.db(db.target.dbName).view<string, unknown, { sms_message: { message: string } }>('cht-rapidpro', 'messages_by_gateway_ref', { key: 'half-emoji', include_docs: true });
+      expect(stored.rows[0].doc?.sms_message.message).to.equal('smile \ufffd and \ufffd \ud83d\ude00');
+    });
+
     it('behaves the same on the legacy v1 path', async () => {
       expect((await post(V1, { id: 'run-v1', from: '+254712345678', content: 'x' }, auth)).json).to.deep.equal({ saved: 1 });
       expect((await post(V1, { id: 'run-v1', from: '+254712345678', content: 'x' }, auth)).json).to.deep.equal({ saved: 0, duplicate: true });

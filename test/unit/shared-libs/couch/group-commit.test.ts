@@ -114,4 +114,93 @@ describe('group commit', () => {
     calls[2].answer(ok(calls[2].docs));
     expect(await later).to.equal('created');
   });
+
+  it('answers a document asked for again while its first write is under way: it exists', async () => {
+    const { db, calls } = fakeDb();
+    const creator = createGroupCommit(db);
+    const first = creator.create(doc('dup'));
+    const again = creator.create(doc('dup'));
+    calls[0].answer(ok(calls[0].docs));
+    expect(await first).to.equal('created');
+    await tick();
+    expect(calls[1].docs.map((d) => d._id)).to.deep.equal(['dup']);
+    calls[1].answer([{ id: 'dup', error: 'conflict', reason: 'Document update conflict.' }]);
+    expect(await again).to.equal('exists');
+  });
+
+  it('fails every document, without crashing, when the answer is not a list of results', async () => {
+    const { db, calls } = fakeDb();
+    const creator = createGroupCommit(db);
+    const blocker = creator.create(doc('x'));
+    const pending = [creator.create(doc('a')), creator.create(doc('b'))];
+    calls[0].answer(ok(calls[0].docs));
+    await blocker;
+    await tick();
+    calls[1].answer({ ok: true } as unknown as BulkResult[]);
+    for (const p of pending) {
+      const err = await p.then(() => undefined, (e: unknown) => e);
+      expect((err as CouchError).kind).to.equal('unavailable');
+    }
+    const later = creator.create(doc('c'));
+    calls[2].answer([null, ...ok(calls[2].docs)] as unknown as BulkResult[]);
+    expect(await later, 'a null row is skipped, the document is matched by id').to.equal('created');
+  });
+
+  it('treats a per-document error it does not know as the store being unavailable', async () => {
+    const { db, calls } = fakeDb();
+    const creator = createGroupCommit(db);
+    const outcome = creator.create(doc('a'));
+    calls[0].answer([{ id: 'a', error: 'unknown_error', reason: 'function_clause' }]);
+    const err = await outcome.then(() => undefined, (e: unknown) => e);
+    expect((err as CouchError).kind).to.equal('unavailable');
+  });
+
+  it('writes each document of a batch CouchDB refused as a whole (400) on its own, so one bad document fails alone', async () => {
+    const { db, calls } = fakeDb();
+    const creator = createGroupCommit(db);
+    const blocker = creator.create(doc('x'));
+    const [good, bad] = [creator.create(doc('good')), creator.create(doc('bad'))];
+    calls[0].answer(ok(calls[0].docs));
+    await blocker;
+    await tick();
+    calls[1].fail(new CouchError('bad_request', 'CouchDB answered 400: invalid UTF-8 JSON', 400));
+    await tick();
+    expect(calls[2].docs.map((d) => d._id)).to.deep.equal(['good']);
+    calls[2].answer(ok(calls[2].docs));
+    await tick();
+    expect(calls[3].docs.map((d) => d._id)).to.deep.equal(['bad']);
+    calls[3].fail(new CouchError('bad_request', 'CouchDB answered 400: invalid UTF-8 JSON', 400));
+    expect(await good).to.equal('created');
+    const err = await bad.then(() => undefined, (e: unknown) => e);
+    expect((err as CouchError).kind).to.equal('bad_request');
+  });
+
+  it('fails the documents waiting behind a request the store did not answer, rather than making them wait as long again', async () => {
+    const { db, calls } = fakeDb();
+    const creator = createGroupCommit(db, { maxBatch: 1 });
+    const first = creator.create(doc('a'));
+    const waiting = [creator.create(doc('b')), creator.create(doc('c'))];
+    calls[0].fail(new CouchError('unavailable', 'CouchDB did not answer: timeout'));
+    for (const p of [first, ...waiting]) {
+      const err = await p.then(() => undefined, (e: unknown) => e);
+      expect((err as CouchError).kind).to.equal('unavailable');
+    }
+    expect(calls, 'no request for the ones that were waiting').to.have.length(1);
+  });
+
+  it('keeps a batch within maxBatchBytes; a larger document goes alone', async () => {
+    const { db, calls } = fakeDb();
+    const creator = createGroupCommit(db, { maxBatchBytes: 200 });
+    const big = (id: string, size = 120) => ({ _id: id, text: 'x'.repeat(size) });
+    const blocker = creator.create(doc('x'));
+    const all = [creator.create(big('a')), creator.create(big('b')), creator.create(doc('c')), creator.create(big('huge', 500))];
+    calls[0].answer(ok(calls[0].docs));
+    await blocker;
+    for (let i = 1; i < 4; i++) {
+      await tick();
+      calls[i].answer(ok(calls[i].docs));
+    }
+    expect(await Promise.all(all)).to.deep.equal(Array(4).fill('created'));
+    expect(calls.map((c) => c.docs.map((d) => d._id))).to.deep.equal([['x'], ['a'], ['b', 'c'], ['huge']]);
+  });
 });
