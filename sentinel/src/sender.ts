@@ -35,7 +35,7 @@ export type SendResult =
   | { kind: 'sent'; broadcast: BroadcastInfo; messages: number }
   | { kind: 'nothing' }
   /** The budget has no slot: wait this long. */
-  | { kind: 'wait'; waitMs: number }
+  | { kind: 'wait'; waitMs: number; why: 'paused' | 'limit' | 'sends-first' }
   | { kind: 'not-leader' }
   | { kind: 'failed'; failure: RapidProFailure; step: NextStep };
 
@@ -172,7 +172,7 @@ export function createSender(deps: SenderDeps): Sender {
       }
       const slot = await deps.budget.take('send', context.rapidpro.requestsPerHour, true);
       if (!slot.ok) {
-        return { kind: 'wait', waitMs: slot.waitMs };
+        return { kind: 'wait', waitMs: slot.waitMs, why: slot.why };
       }
       if (!deps.lease.held()) {
         return { kind: 'not-leader' };

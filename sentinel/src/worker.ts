@@ -23,6 +23,7 @@ import { configKeyOf, ContextResult, createContextSource, SendContext } from './
 import { createLease, Identity } from './lease';
 import { createOutbox } from './outbox';
 import { sweepOutbox } from './outbox-sweep';
+import { createProgressLog } from './progress';
 import { createReconciler } from './reconciler';
 import { backoffMs, nextStep } from './retry-policy';
 import { createSender } from './sender';
@@ -96,6 +97,7 @@ export function createSentinel(deps: SentinelDeps): Sentinel {
   const context = createContextSource({ settings: deps.settings, vault: deps.vault, rapidpro: deps.rapidpro, budget, logger, clock });
   const sender = createSender({ db, attempts, writer, rapidpro: deps.rapidpro, budget, lease, outbox, clock, logger, random: deps.random });
   const reconciler = createReconciler({ db, attempts, writer, rapidpro: deps.rapidpro, budget, clock, logger });
+  const progress = createProgressLog({ logger, clock });
   const tracker = createTracker({ db, writer, rapidpro: deps.rapidpro, budget, clock, logger, sendsWaiting: () => outbox.size() > 0 });
 
   let active = false;
@@ -252,8 +254,11 @@ export function createSentinel(deps: SentinelDeps): Sentinel {
         const result = await sender.send(batch, ctx);
         storeFailures = 0;
         if (result.kind === 'sent') {
+          progress.sent(result.messages);
+          progress.tick(outbox.size());
           events.emit('sent', result.broadcast, result.messages);
         } else if (result.kind === 'wait') {
+          progress.waiting(result.why, result.waitMs, outbox.size(), ctx.rapidpro.requestsPerHour);
           await clock.sleep(Math.min(result.waitMs, 60000), signal);
         } else if (result.kind === 'failed') {
           if (result.step.kind === 'retry') {

@@ -50,6 +50,9 @@ describe('sentinel: the hourly request budget', function () {
     const log = h.sim.requests();
     expect(maxInWindow(log.map((r) => r.realTimeMs), REAL_HOUR_MS), 'calls in the busiest sliding hour').to.be.at.most(LIMIT);
     expect(log.length, 'it keeps using the budget as the window slides').to.be.at.least(2 * LIMIT);
+    // The operator is told when sending stops for the budget, at most once a minute: not on every check (~140 here).
+    const told = h.db.logs.lines().filter((l) => /Not sending for about .*: the hourly request budget \(sms\.rapidpro\.requests_per_hour = 20\) is used up/.test(l));
+    expect(told.length, told.join('\n')).to.be.within(1, 10);
     // Deliveries are seen by polls, which get few slots while messages wait: allow for the next one.
     await eventually(
       async () => ((await Promise.all(docs.map((d) => h.task(d.docId, d.uuids[0])))).filter((t) => t?.state === 'delivered').length >= LIMIT ? true : undefined),
