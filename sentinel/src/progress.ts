@@ -24,7 +24,7 @@ export function describeWait(ms: number): string {
 
 export function createProgressLog(deps: { logger: Logger; clock: Clock; intervalMs?: number }): ProgressLog {
   const intervalMs = deps.intervalMs ?? 60_000;
-  let since = deps.clock.now();
+  let since = 0;
   let messages = 0;
   let broadcasts = 0;
   /** When the current stop was announced, if it was: short waits that only pace the sends are not. */
@@ -37,11 +37,14 @@ export function createProgressLog(deps: { logger: Logger; clock: Clock; interval
     deps.logger.info(`Sent ${messages} message(s) in ${broadcasts} broadcast(s)${over}; ${left}`);
     messages = 0;
     broadcasts = 0;
-    since = deps.clock.now();
   };
 
   return {
     sent(count) {
+      if (!broadcasts) {
+        // The period a summary covers starts with its first broadcast, not with the last summary.
+        since = deps.clock.now();
+      }
       messages += count;
       broadcasts++;
       if (announcedAt !== undefined) {

@@ -29,7 +29,8 @@ describe('sentinel progress log', () => {
   });
 
   it('says when the backlog is done', async () => {
-    const { progress, lines, flush } = setup();
+    const { progress, lines, advance, flush } = setup();
+    advance(3 * 3600_000); // idle for hours first: the summary covers the sends, not the idle time
     progress.sent(3);
     progress.tick(0);
     await flush();
@@ -53,7 +54,7 @@ describe('sentinel progress log', () => {
       'Sent 5 message(s) in 1 broadcast(s); 40 still waiting',
       'Not sending for about 11 min: the hourly request budget (sms.rapidpro.requests_per_hour = 2500) is used up; 40 message(s) waiting',
       'Sending again after 10 min',
-      'Sent 1 message(s) in 1 broadcast(s) in the last 11 min; 39 still waiting',
+      'Sent 1 message(s) in 1 broadcast(s) in the last 60 s; 39 still waiting',
       'Not sending for about 90 s: RapidPro asked for a pause (429 Retry-After); 39 message(s) waiting',
       'Sending again after 90 s',
     ]);
