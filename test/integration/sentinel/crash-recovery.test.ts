@@ -1,7 +1,7 @@
 /**
  * kill -9 at the worst moments: a real sentinel process dies while its broadcast request is open,
- * either before RapidPro acted on it or after. Whoever sends next must find out which, and send
- * each message exactly once.
+ * either before RapidPro acted on it or after, or while it sends, seen from a sentinel on another
+ * machine. Whoever sends next must find out what happened, and send each message exactly once.
  */
 import { expect } from 'chai';
 import { ChildProcess, fork } from 'node:child_process';
@@ -73,4 +73,44 @@ describe('sentinel: kill -9 while a broadcast request is open', function () {
       expect(lookups.length, 'asked RapidPro what it holds before sending again').to.be.at.least(1);
     });
   }
+});
+
+describe('sentinel: kill -9 of the sender on another machine', function () {
+  this.timeout(90000);
+  let h: SentinelHarness;
+  let child: ChildProcess | undefined;
+  before(async () => {
+    // The in-process sentinel says it runs on another host, so it cannot tell whether the holder's
+    // process is alive: it must wait out the lease, with the production TTL (15 s), as every sentinel has.
+    h = await startSentinelHarness({ start: false, options: { leaseTtlMs: 15000, leaseRenewMs: 3000 } });
+  });
+  after(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      await killed(child);
+    }
+    await h.close();
+  });
+
+  it('takes over once the dead holder has not renewed the lease for its TTL, and sends each message once', async () => {
+    child = await startSentinelProcess(h.db);
+    const docs = await Promise.all(Array.from({ length: 30 }, (_, i) => h.addPending([{ to: `+2547170000${String(i).padStart(2, '0')}`, text: `across machines ${i}` }])));
+    await eventually(() => (h.sim.broadcasts().length >= 5 ? true : undefined), 20000, 'the first sentinel to be sending');
+    await h.sentinel.start();
+    await killed(child);
+    const killedAt = Date.now();
+
+    for (const d of docs) {
+      await h.waitForState(d.docId, d.uuids[0], 'delivered', 45000);
+    }
+    const tookOver = h.db.logs.lines().find((l) => l.includes('Took over the sender lease'));
+    expect(tookOver, 'taken over because the holder stopped renewing, not because its process was seen dead').to.match(/has not renewed it for \d+ s/);
+    const texts = h.sim.broadcasts().map((b) => String(Object.values(b.text)[0]));
+    expect(new Set(texts).size, 'no text sent twice').to.equal(30);
+    expect(texts).to.have.length(30);
+    // Never while the holder might still be alive: its last renewal was at most 3 s before the kill,
+    // and the lease is taken only after it has stood unrenewed for 15 s, so not before kill + 12 s.
+    const firstAfterKill = h.sim.requests().find((r) => r.method === 'POST' && r.path === BROADCASTS && r.realTimeMs > killedAt);
+    expect(firstAfterKill, 'the new sentinel sent the rest').to.not.equal(undefined);
+    expect(firstAfterKill!.realTimeMs - killedAt, 'ms from the kill to the next broadcast').to.be.at.least(11000);
+  });
 });
