@@ -3,12 +3,10 @@
  * Tells a parent process it is ready over IPC: { type: 'ready', port }.
  */
 import type { AddressInfo } from 'node:net';
-import { readEnv } from '../../config/env';
 import { packageInfo } from '../../config/version';
-import { createCouchClient, resolveCouchTarget, setupDatabases } from '../../shared-libs/couch/src';
 import { createVault } from '../../shared-libs/credentials/src';
-import { createLogger, describeError } from '../../shared-libs/logger/src';
-import { onStopSignal, waitForCouch } from '../../shared-libs/process/src';
+import { describeError } from '../../shared-libs/logger/src';
+import { connectComponent, onStopSignal } from '../../shared-libs/process/src';
 import { createSettingsStore } from '../../shared-libs/settings/src';
 import { createHttpServer } from './http-server';
 import { createApp } from './server';
@@ -16,14 +14,8 @@ import { createApp } from './server';
 const SHUTDOWN_GRACE_MS = 10000;
 
 async function main(): Promise<void> {
-  const env = readEnv();
-  const logger = createLogger({ component: 'api', level: env.logLevel });
-  const target = resolveCouchTarget(env);
-  logger.registerSecret(target.password);
-  const couch = createCouchClient({ target });
-
-  await waitForCouch(couch, logger);
-  await setupDatabases(couch, logger);
+  const { env, logger, couch } = await connectComponent('api');
+  const { target } = couch;
 
   const app = createApp({
     couch,

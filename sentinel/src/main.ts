@@ -4,12 +4,10 @@
  */
 import crypto from 'node:crypto';
 import os from 'node:os';
-import { readEnv } from '../../config/env';
 import { packageInfo } from '../../config/version';
-import { createCouchClient, resolveCouchTarget, setupDatabases } from '../../shared-libs/couch/src';
 import { createVault } from '../../shared-libs/credentials/src';
-import { createLogger, describeError } from '../../shared-libs/logger/src';
-import { onStopSignal, waitForCouch } from '../../shared-libs/process/src';
+import { describeError } from '../../shared-libs/logger/src';
+import { connectComponent, onStopSignal } from '../../shared-libs/process/src';
 import { createRapidProClient } from '../../shared-libs/rapidpro/src';
 import { createSettingsStore } from '../../shared-libs/settings/src';
 import { realClock } from './clock';
@@ -21,13 +19,7 @@ export function userAgent(): string {
 }
 
 async function main(): Promise<void> {
-  const env = readEnv();
-  const logger = createLogger({ component: 'sentinel', level: env.logLevel });
-  const target = resolveCouchTarget(env);
-  logger.registerSecret(target.password);
-  const couch = createCouchClient({ target });
-  await waitForCouch(couch, logger);
-  await setupDatabases(couch, logger);
+  const { logger, couch } = await connectComponent('sentinel');
 
   const sentinel = createSentinel({
     couch,

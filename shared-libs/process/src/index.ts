@@ -1,6 +1,22 @@
-/** Process lifecycle shared by every entry point: stop signals, and waiting for CouchDB. */
-import type { CouchClient } from '../../couch/src';
-import type { Logger } from '../../logger/src';
+/** Process lifecycle shared by every entry point: start-up against CouchDB, stop signals, waiting for CouchDB. */
+import { EnvConfig, readEnv } from '../../../config/env';
+import { CouchClient, createCouchClient, resolveCouchTarget, setupDatabases } from '../../couch/src';
+import { createLogger, Logger } from '../../logger/src';
+
+/**
+ * What the API and the sentinel do first: read the environment, log as `component` (never showing
+ * the CouchDB password), wait for CouchDB, and make sure this service's databases and views exist.
+ */
+export async function connectComponent(component: string): Promise<{ env: EnvConfig; logger: Logger; couch: CouchClient }> {
+  const env = readEnv();
+  const logger = createLogger({ component, level: env.logLevel });
+  const target = resolveCouchTarget(env);
+  logger.registerSecret(target.password);
+  const couch = createCouchClient({ target });
+  await waitForCouch(couch, logger);
+  await setupDatabases(couch, logger);
+  return { env, logger, couch };
+}
 
 /**
  * Calls `stop` once on SIGTERM, SIGINT, or when the parent process (npm start's supervisor) goes
