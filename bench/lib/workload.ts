@@ -30,6 +30,20 @@ function pendingTask(m: Outgoing, nowIso: string): Task {
   };
 }
 
+/** A CHT outgoing-message document, as the webapp and transitions write them, holding `tasks`. */
+function messageDoc(reportedDate: number, tasks: MessageDoc['tasks']): MessageDoc {
+  return {
+    _id: `bench-${crypto.randomUUID()}`,
+    type: 'data_record',
+    kujua_message: true,
+    form: null,
+    sent_by: 'bench',
+    reported_date: reportedDate,
+    errors: [],
+    tasks,
+  };
+}
+
 /**
  * One document per message (as transitions write replies and reminders), each reported a
  * millisecond after the previous one, as documents written one by one are.
@@ -37,32 +51,14 @@ function pendingTask(m: Outgoing, nowIso: string): Task {
 export function onePerDoc(messages: Outgoing[], now = Date.now()): MessageDoc[] {
   return messages.map((m, i) => {
     const reported = now - messages.length + i;
-    return {
-      _id: `bench-${crypto.randomUUID()}`,
-      type: 'data_record',
-      kujua_message: true,
-      form: null,
-      sent_by: 'bench',
-      reported_date: reported,
-      errors: [],
-      tasks: [pendingTask(m, new Date(reported).toISOString())],
-    };
+    return messageDoc(reported, [pendingTask(m, new Date(reported).toISOString())]);
   });
 }
 
 /** One document with a task per recipient (as the webapp writes a message to a group). */
 export function oneDocForAll(messages: Outgoing[], now = Date.now()): MessageDoc {
   const nowIso = new Date(now).toISOString();
-  return {
-    _id: `bench-${crypto.randomUUID()}`,
-    type: 'data_record',
-    kujua_message: true,
-    form: null,
-    sent_by: 'bench',
-    reported_date: now,
-    errors: [],
-    tasks: messages.map((m) => pendingTask(m, nowIso)),
-  };
+  return messageDoc(now, messages.map((m) => pendingTask(m, nowIso)));
 }
 
 /**
